@@ -1,0 +1,84 @@
+// Package extract reads the files providers send, one reader per format, and lands their
+// records in raw.* exactly as sent, with lineage. Every format registers itself in formats
+// below with its options; a format that is not built yet is still known, so that a
+// configuration can describe the whole community and the run can say what it skipped.
+package extract
+
+import (
+	"fmt"
+	"io"
+	"sort"
+	"strings"
+)
+
+// Record is one data record of a file, its fields as text in file order.
+type Record struct {
+	Fields []string
+	Line   int64 // physical line where the record starts (the header is line 1)
+}
+
+// ParseError is a record that could not be read at all. The reader carries on with the
+// next record, so one bad record costs one quarantine row, not the file.
+type ParseError struct {
+	Line int64
+	Err  error
+}
+
+func (e *ParseError) Error() string { return fmt.Sprintf("line %d: %v", e.Line, e.Err) }
+func (e *ParseError) Unwrap() error { return e.Err }
+
+// RecordReader streams the records of one file. Next returns io.EOF after the last record,
+// and a *ParseError for a record it could not read (after which Next may be called again).
+type RecordReader interface {
+	Header() []string
+	Next() (Record, error)
+}
+
+// Format describes one source format.
+type Format struct {
+	Name    string
+	Summary string
+	Built   bool
+	// NewOptions returns a pointer to the format's options with their defaults; the
+	// configuration's `options:` mapping is decoded into it, unknown keys refused.
+	NewOptions func() any
+	// Open starts reading a file with options from NewOptions.
+	Open func(r io.Reader, options any) (RecordReader, error)
+}
+
+type noOptions struct{}
+
+var formats = map[string]Format{
+	"csv": {
+		Name: "csv", Built: true,
+		Summary:    "delimited text with a header line (comma, pipe, semicolon; quoted or not)",
+		NewOptions: func() any { return defaultCSVOptions() },
+		Open:       openCSV,
+	},
+	"xlsx":        planned("xlsx", "Excel workbook, a sheet per subject"),
+	"fixedwidth":  planned("fixedwidth", "fixed-width text with a declared layout"),
+	"hl7v2":       planned("hl7v2", "HL7 v2 ADT message batches"),
+	"fhir-ndjson": planned("fhir-ndjson", "FHIR R4 bulk export, NDJSON per resource type"),
+	"pgdump":      planned("pgdump", "PostgreSQL plain-text dump (CREATE TABLE + COPY)"),
+	"sqlite":      planned("sqlite", "SQLite database file"),
+}
+
+func planned(name, summary string) Format {
+	return Format{Name: name, Summary: summary, NewOptions: func() any { return &noOptions{} }}
+}
+
+// Lookup returns the format registered under name.
+func Lookup(name string) (Format, bool) {
+	f, ok := formats[name]
+	return f, ok
+}
+
+// Names lists every known format, sorted, for error messages.
+func Names() string {
+	var names []string
+	for n := range formats {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	return strings.Join(names, ", ")
+}

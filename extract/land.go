@@ -1,0 +1,346 @@
+package extract
+
+import (
+	"context"
+	"database/sql"
+	"database/sql/driver"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/duckdb/duckdb-go/v2"
+
+	sqlfiles "github.com/bnssg-connecting-care/ccare/sql"
+)
+
+// Column maps the warehouse's name for a field to the header the provider sends.
+type Column struct {
+	Name   string
+	Header string
+}
+
+// Target is where one feed's files land.
+type Target struct {
+	Provider string
+	Feed     string
+	Entity   string
+	Format   Format
+	Options  any
+	Columns  []Column
+}
+
+// RawTable is the name of the feed's table in the raw schema, e.g. gp_emis_patients.
+func (t Target) RawTable() string {
+	return strings.ReplaceAll(t.Provider+"_"+t.Feed, "-", "_")
+}
+
+// File is one file found in a feed's inbox folder.
+type File struct {
+	Path       string
+	Name       string
+	SHA256     string
+	Size       int64
+	ReceivedAt time.Time
+}
+
+// Landed is the ledger's account of one file.
+type Landed struct {
+	FileID          int64
+	Status          string // loaded | rejected
+	RowsRead        int64
+	RowsQuarantined int64
+	Message         string
+}
+
+// EnsureRawTable creates the feed's raw table, or adds columns newly mapped in the
+// configuration, so that staging SQL can run before a provider has sent anything.
+func EnsureRawTable(ctx context.Context, conn *sql.Conn, t Target) error {
+	names := make([]string, len(t.Columns))
+	for i, c := range t.Columns {
+		names[i] = c.Name
+	}
+	stmt, err := sqlfiles.Render("extract/raw_table.sql", map[string]any{"Table": t.RawTable(), "Columns": names})
+	if err != nil {
+		return err
+	}
+	if _, err := conn.ExecContext(ctx, stmt); err != nil {
+		return fmt.Errorf("create raw.%s: %w", t.RawTable(), err)
+	}
+	for _, c := range names {
+		stmt, err := sqlfiles.Render("extract/raw_add_column.sql", map[string]any{"Table": t.RawTable(), "Column": c})
+		if err != nil {
+			return err
+		}
+		if _, err := conn.ExecContext(ctx, stmt); err != nil {
+			return fmt.Errorf("add column %s to raw.%s: %w", c, t.RawTable(), err)
+		}
+	}
+	return nil
+}
+
+// Land reads one file into raw.<table> in a single transaction together with its ledger
+// row and the quarantine rows of records that could not be read: after a crash either all
+// of the file is in the warehouse or none of it is. A file whose header lacks a mapped
+// column is rejected as a whole (ledger status 'rejected', nothing landed) and tried again
+// on the next run; the error return is kept for failures of the warehouse itself.
+func Land(ctx context.Context, conn *sql.Conn, t Target, f File, batchID int64, onRows func(n int64)) (res Landed, err error) {
+	if _, err := conn.ExecContext(ctx, "BEGIN TRANSACTION"); err != nil {
+		return res, err
+	}
+	defer func() {
+		if err != nil {
+			_, _ = conn.ExecContext(context.WithoutCancel(ctx), "ROLLBACK")
+			return
+		}
+		if _, cerr := conn.ExecContext(ctx, "COMMIT"); cerr != nil {
+			err = fmt.Errorf("commit %s: %w", f.Path, cerr)
+		}
+	}()
+	if err := execFile(ctx, conn, "extract/ledger_forget_rejected.sql", t.Provider, t.Feed, f.SHA256); err != nil {
+		return res, err
+	}
+	if err := queryFile(ctx, conn, "extract/ledger_next_file_id.sql", nil, &res.FileID); err != nil {
+		return res, err
+	}
+	res.Status = "loaded"
+	quarantined, readErr := landRecords(ctx, conn, t, f, batchID, res.FileID, &res.RowsRead, onRows)
+	var rejected *rejection
+	switch {
+	case errors.As(readErr, &rejected):
+		res.Status, res.Message, res.RowsRead = "rejected", rejected.Error(), 0
+		quarantined = nil
+	case readErr != nil:
+		return res, readErr
+	}
+	for _, q := range quarantined {
+		if err := execFile(ctx, conn, "extract/quarantine_insert.sql", q.rule, q.reason, t.Provider, t.Feed,
+			f.SHA256, f.Name, q.rowNumber, q.line, batchID, q.record); err != nil {
+			return res, fmt.Errorf("quarantine %s line %d: %w", f.Path, q.line, err)
+		}
+	}
+	res.RowsQuarantined = int64(len(quarantined))
+	var msg any
+	if res.Message != "" {
+		msg = res.Message
+	}
+	err = execFile(ctx, conn, "extract/ledger_insert.sql", res.FileID, t.Provider, t.Feed, t.Entity, f.Name,
+		f.SHA256, f.Size, f.ReceivedAt, batchID, res.Status, res.RowsRead, res.RowsQuarantined, msg)
+	return res, err
+}
+
+// rejection is a fault of the whole file (its layout), as opposed to one of its records.
+type rejection struct{ msg string }
+
+func (r *rejection) Error() string { return r.msg }
+
+type quarantined struct {
+	rule, reason    string
+	rowNumber, line int64
+	record          string
+}
+
+func landRecords(ctx context.Context, conn *sql.Conn, t Target, f File, batchID, fileID int64, read *int64, onRows func(int64)) ([]quarantined, error) {
+	fh, err := os.Open(f.Path)
+	if err != nil {
+		return nil, err
+	}
+	defer fh.Close()
+	rr, err := t.Format.Open(fh, t.Options)
+	if err != nil {
+		return nil, &rejection{fmt.Sprintf("%s: %v", f.Path, err)}
+	}
+	header := rr.Header()
+	index := make(map[string]int, len(header))
+	for i, h := range header {
+		index[strings.ToLower(h)] = i
+	}
+	pos := make([]int, len(t.Columns))
+	mapped := make([]bool, len(header))
+	var missing []string
+	for i, c := range t.Columns {
+		j, ok := index[strings.ToLower(c.Header)]
+		if !ok {
+			missing = append(missing, c.Header)
+			continue
+		}
+		pos[i], mapped[j] = j, true
+	}
+	if len(missing) > 0 {
+		return nil, &rejection{fmt.Sprintf("%s line 1: header lacks the column(s) %s mapped in the configuration (%s/%s); the header is: %s",
+			f.Path, strings.Join(missing, ", "), t.Provider, t.Feed, strings.Join(header, ","))}
+	}
+
+	var app *duckdb.Appender
+	if err := conn.Raw(func(dc any) error {
+		var err error
+		app, err = duckdb.NewAppender(dc.(driver.Conn), "", "raw", t.RawTable())
+		return err
+	}); err != nil {
+		return nil, fmt.Errorf("appender for raw.%s: %w", t.RawTable(), err)
+	}
+	defer func() {
+		if app != nil {
+			_ = app.Close()
+		}
+	}()
+
+	var out []quarantined
+	row := make([]driver.Value, len(t.Columns)+8)
+	var n int64
+	for {
+		rec, err := rr.Next()
+		if err == io.EOF {
+			break
+		}
+		var pe *ParseError
+		if errors.As(err, &pe) {
+			n++
+			out = append(out, quarantined{rule: "EXT-002", rowNumber: n, line: pe.Line,
+				reason: fmt.Sprintf("%s line %d: record %d could not be read: %v", f.Name, pe.Line, n, pe.Err),
+				record: recordJSON(header, rec.Fields)})
+			continue
+		}
+		if err != nil {
+			return nil, fmt.Errorf("read %s: %w", f.Path, err)
+		}
+		n++
+		if n%65536 == 0 {
+			if err := ctx.Err(); err != nil {
+				return nil, err
+			}
+			if onRows != nil {
+				onRows(65536)
+			}
+		}
+		if len(rec.Fields) != len(header) {
+			out = append(out, quarantined{rule: "EXT-001", rowNumber: n, line: rec.Line,
+				reason: fmt.Sprintf("%s line %d: record %d has %d fields where the header has %d", f.Name, rec.Line, n, len(rec.Fields), len(header)),
+				record: recordJSON(header, rec.Fields)})
+			continue
+		}
+		if bad := invalidUTF8(header, rec.Fields); bad != "" {
+			out = append(out, quarantined{rule: "EXT-002", rowNumber: n, line: rec.Line,
+				reason: fmt.Sprintf("%s line %d field %s: not valid UTF-8 text", f.Name, rec.Line, bad),
+				record: recordJSON(header, sanitise(rec.Fields))})
+			continue
+		}
+		for i := range t.Columns {
+			row[i] = nullIfEmpty(rec.Fields[pos[i]])
+		}
+		row[len(t.Columns)] = extraJSON(header, rec.Fields, mapped)
+		k := len(t.Columns) + 1
+		row[k], row[k+1], row[k+2], row[k+3], row[k+4], row[k+5], row[k+6] =
+			t.Provider, t.Feed, fileID, f.SHA256, n, rec.Line, batchID
+		if err := app.AppendRow(row...); err != nil {
+			return nil, fmt.Errorf("land %s line %d into raw.%s: %w", f.Path, rec.Line, t.RawTable(), err)
+		}
+	}
+	if onRows != nil {
+		onRows(n % 65536)
+	}
+	err = app.Close()
+	app = nil
+	if err != nil {
+		return nil, fmt.Errorf("land %s into raw.%s: %w", f.Path, t.RawTable(), err)
+	}
+	*read = n
+	return out, nil
+}
+
+func nullIfEmpty(s string) driver.Value {
+	if s == "" {
+		return nil
+	}
+	return strings.Clone(s)
+}
+
+// extraJSON keeps the columns the provider sent but the configuration does not map.
+func extraJSON(header, fields []string, mapped []bool) driver.Value {
+	var extra map[string]string
+	for i, h := range header {
+		if !mapped[i] && fields[i] != "" {
+			if extra == nil {
+				extra = map[string]string{}
+			}
+			extra[h] = fields[i]
+		}
+	}
+	if extra == nil {
+		return nil
+	}
+	b, _ := json.Marshal(extra)
+	return string(b)
+}
+
+// recordJSON keeps what could be read of a bad record, by header name; fields beyond the
+// header are named _field_<n>.
+func recordJSON(header, fields []string) string {
+	m := make(map[string]string, len(fields))
+	for i, v := range fields {
+		name := fmt.Sprintf("_field_%d", i+1)
+		if i < len(header) && header[i] != "" {
+			name = header[i]
+		}
+		m[name] = v
+	}
+	b, _ := json.Marshal(m)
+	return string(b)
+}
+
+func invalidUTF8(header, fields []string) string {
+	for i, v := range fields {
+		if !utf8.ValidString(v) {
+			if i < len(header) {
+				return header[i]
+			}
+			return fmt.Sprintf("%d", i+1)
+		}
+	}
+	return ""
+}
+
+func sanitise(fields []string) []string {
+	out := make([]string, len(fields))
+	for i, v := range fields {
+		out[i] = strings.ToValidUTF8(v, "\uFFFD")
+	}
+	return out
+}
+
+func execFile(ctx context.Context, conn *sql.Conn, name string, args ...any) error {
+	stmt, err := sqlfiles.File(name)
+	if err != nil {
+		return err
+	}
+	if _, err := conn.ExecContext(ctx, stmt, args...); err != nil {
+		return fmt.Errorf("%s: %w", name, err)
+	}
+	return nil
+}
+
+func queryFile(ctx context.Context, conn *sql.Conn, name string, args []any, dest ...any) error {
+	stmt, err := sqlfiles.File(name)
+	if err != nil {
+		return err
+	}
+	if err := conn.QueryRowContext(ctx, stmt, args...).Scan(dest...); err != nil {
+		return fmt.Errorf("%s: %w", name, err)
+	}
+	return nil
+}
+
+// Seen returns the ledger's status for a file already met, or "" for a new file.
+func Seen(ctx context.Context, conn *sql.Conn, t Target, sha256 string) (string, error) {
+	var id int64
+	var status, name string
+	err := queryFile(ctx, conn, "extract/ledger_find.sql", []any{t.Provider, t.Feed, sha256}, &id, &status, &name)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", nil
+	}
+	return status, err
+}

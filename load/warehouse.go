@@ -1,0 +1,79 @@
+// Package load opens the warehouse with its schema in place, and publishes what the
+// transform built: the Parquet lake, swapped in atomically.
+package load
+
+import (
+	"context"
+	"database/sql"
+	"database/sql/driver"
+	"fmt"
+	"os"
+	"path/filepath"
+	"runtime"
+
+	"github.com/duckdb/duckdb-go/v2"
+
+	sqlfiles "github.com/bnssg-connecting-care/ccare/sql"
+)
+
+// Settings tune DuckDB for the machine.
+type Settings struct {
+	Threads     int    // 0: one per core
+	MemoryLimit string // "": DuckDB's default
+}
+
+// Open opens (creating if need be) the warehouse file and applies sql/schema/*.sql in
+// order; every statement there is idempotent, so opening an existing warehouse upgrades it.
+// The session time zone is fixed to Europe/London so that dates compare with times the
+// way the community's systems mean them, whatever the machine's zone.
+func Open(ctx context.Context, path string, s Settings) (*sql.DB, error) {
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		return nil, fmt.Errorf("warehouse folder: %w", err)
+	}
+	threads := s.Threads
+	if threads <= 0 {
+		threads = runtime.NumCPU()
+	}
+	connector, err := duckdb.NewConnector(path, func(execer driver.ExecerContext) error {
+		stmts := []string{
+			fmt.Sprintf("SET threads = %d", threads),
+			"SET TimeZone = 'Europe/London'",
+		}
+		if s.MemoryLimit != "" {
+			stmts = append(stmts, "SET memory_limit = "+sqlfiles.Literal(s.MemoryLimit))
+		}
+		for _, q := range stmts {
+			if _, err := execer.ExecContext(ctx, q, nil); err != nil {
+				return fmt.Errorf("%s: %w", q, err)
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("open warehouse %s: %w", path, err)
+	}
+	db := sql.OpenDB(connector)
+	if err := ApplySchema(ctx, db); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("warehouse %s: %w", path, err)
+	}
+	return db, nil
+}
+
+// ApplySchema runs sql/schema/*.sql in name order.
+func ApplySchema(ctx context.Context, db *sql.DB) error {
+	names, err := sqlfiles.Dir("schema")
+	if err != nil {
+		return err
+	}
+	for _, name := range names {
+		text, err := sqlfiles.File(name)
+		if err != nil {
+			return err
+		}
+		if _, err := db.ExecContext(ctx, text); err != nil {
+			return fmt.Errorf("apply %s: %w", name, err)
+		}
+	}
+	return nil
+}

@@ -1,0 +1,42 @@
+-- core.person_link ← staging.person_record, core.person_key: one row per (provider, local id).
+-- A local id links to the person of the most recent valid NHS number any of its records
+-- carried; with none it stays unlinked (person_id NULL) and says why, never dropped.
+-- Lineage points at the local id's latest record.
+CREATE OR REPLACE TABLE core.person_link AS
+WITH usable AS (
+    SELECT p.*
+    FROM staging.person_record p
+    ANTI JOIN quality.quarantined_rows q USING (_provider, _feed, _file_sha256, _row_number)
+),
+latest AS (
+    SELECT *
+    FROM usable
+    QUALIFY row_number() OVER (PARTITION BY _provider, local_id ORDER BY _file_id DESC, _row_number DESC) = 1
+),
+evidence AS (
+    SELECT
+        _provider,
+        local_id,
+        arg_max(nhs_number, [_file_id, _row_number]) FILTER (WHERE nhs_number_valid(nhs_number)) AS nhs_number,
+        count(DISTINCT nhs_number) FILTER (WHERE nhs_number_valid(nhs_number))                   AS valid_numbers,
+        bool_or(nhs_number IS NOT NULL)                                                          AS any_number
+    FROM usable
+    GROUP BY ALL
+)
+SELECT
+    l._provider                                           AS provider,
+    l.local_id,
+    k.person_id,
+    CASE WHEN k.person_id IS NOT NULL THEN 'nhs-number' ELSE 'unlinked' END AS match_method,
+    CASE WHEN k.person_id IS NOT NULL THEN 1.0 END       AS match_score,
+    CASE
+        WHEN k.person_id IS NOT NULL AND e.valid_numbers > 1 THEN 'linked; records disagree on the NHS number, the latest is used'
+        WHEN k.person_id IS NOT NULL THEN 'linked'
+        WHEN e.any_number THEN 'unlinked: NHS number fails the Modulus 11 check'
+        ELSE 'unlinked: no NHS number'
+    END                                                   AS link_note,
+    l._provider, l._feed, l._file_sha256, l._row_number, l._line, l._batch_id
+FROM latest l
+JOIN evidence e USING (_provider, local_id)
+LEFT JOIN core.person_key k ON k.nhs_number = e.nhs_number
+ORDER BY provider, local_id;

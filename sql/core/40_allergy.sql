@@ -1,0 +1,25 @@
+-- core.allergy ← staging.allergy: the latest version of each allergy record that passed the
+-- error rules, with its person (NULL while the patient's local id is unlinked) and SNOMED CT.
+CREATE OR REPLACE TABLE core.allergy AS
+SELECT
+    md5(concat_ws('|', a._provider, a._feed, a.record_id))   AS allergy_id,
+    l.person_id,
+    a._provider                                               AS provider,
+    a.local_patient_id,
+    a.record_id                                               AS source_record_id,
+    a.code,
+    a.code_system,
+    CASE WHEN a.code_system = 'snomed-ct' THEN a.code ELSE m.snomed_code END AS snomed_code,
+    a.term,
+    a.reaction,
+    a.severity,
+    a.clinical_status,
+    CAST(NULL AS VARCHAR)                                     AS verification_status,
+    a.recorded_date,
+    a._provider, a._feed, a._file_sha256, a._row_number, a._line, a._batch_id
+FROM staging.allergy a
+ANTI JOIN quality.quarantined_rows q USING (_provider, _feed, _file_sha256, _row_number)
+LEFT JOIN core.person_link l ON l.provider = a._provider AND l.local_id = a.local_patient_id
+LEFT JOIN ref.code_map m ON m.source_system = a.code_system AND m.source_code = a.code
+QUALIFY row_number() OVER (PARTITION BY a._provider, a._feed, a.record_id ORDER BY a._file_id DESC, a._row_number DESC) = 1
+ORDER BY provider, source_record_id;

@@ -1,0 +1,26 @@
+-- core.condition ← staging.condition: problem-list entries and encounter diagnoses, latest
+-- version of each, with the person and the code mapped to SNOMED CT where it is Read v2.
+CREATE OR REPLACE TABLE core.condition AS
+SELECT
+    md5(concat_ws('|', c._provider, c._feed, c.record_id))   AS condition_id,
+    l.person_id,
+    c._provider                                               AS provider,
+    c.local_patient_id,
+    c.record_id                                               AS source_record_id,
+    c.code,
+    c.code_system,
+    CASE WHEN c.code_system = 'snomed-ct' THEN c.code ELSE m.snomed_code END AS snomed_code,
+    c.term,
+    c.category,
+    c.clinical_status,
+    c.onset_date,
+    c.abatement_date,
+    CASE WHEN c.encounter_record_id IS NOT NULL
+         THEN md5(concat_ws('|', c._provider, c._feed, c.encounter_record_id)) END AS encounter_id,
+    c._provider, c._feed, c._file_sha256, c._row_number, c._line, c._batch_id
+FROM staging.condition c
+ANTI JOIN quality.quarantined_rows q USING (_provider, _feed, _file_sha256, _row_number)
+LEFT JOIN core.person_link l ON l.provider = c._provider AND l.local_id = c.local_patient_id
+LEFT JOIN ref.code_map m ON m.source_system = c.code_system AND m.source_code = c.code
+QUALIFY row_number() OVER (PARTITION BY c._provider, c._feed, c.record_id ORDER BY c._file_id DESC, c._row_number DESC) = 1
+ORDER BY provider, source_record_id;

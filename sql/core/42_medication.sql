@@ -1,0 +1,21 @@
+-- core.medication ← staging.medication: the latest version of each medication record.
+CREATE OR REPLACE TABLE core.medication AS
+SELECT
+    md5(concat_ws('|', s._provider, s._feed, s.record_id))   AS medication_id,
+    l.person_id,
+    s._provider                                               AS provider,
+    s.local_patient_id,
+    s.record_id                                               AS source_record_id,
+    s.code,
+    s.code_system,
+    s.term,
+    s.dose_text,
+    s.status,
+    s.start_date,
+    s.end_date,
+    s._provider, s._feed, s._file_sha256, s._row_number, s._line, s._batch_id
+FROM staging.medication s
+ANTI JOIN quality.quarantined_rows q USING (_provider, _feed, _file_sha256, _row_number)
+LEFT JOIN core.person_link l ON l.provider = s._provider AND l.local_id = s.local_patient_id
+QUALIFY row_number() OVER (PARTITION BY s._provider, s._feed, s.record_id ORDER BY s._file_id DESC, s._row_number DESC) = 1
+ORDER BY provider, source_record_id;

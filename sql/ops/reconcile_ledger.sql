@@ -1,0 +1,52 @@
+-- ops.file_ledger ← core.*, quality.quarantine, staging.*: recounts, for every loaded file, the
+-- rows that reached core, were quarantined, or were superseded by a later version of the same
+-- record. Each count comes from a different place, so conservation (read = loaded +
+-- quarantined + superseded) is a real check, made by ops/conservation.sql.
+UPDATE ops.file_ledger AS l
+SET rows_loaded = c.loaded, rows_quarantined = c.quarantined, rows_superseded = c.superseded
+FROM (
+    WITH core_rows AS (
+        SELECT 'person' AS entity, _provider, _feed, _file_sha256 FROM core.person_link
+        UNION ALL SELECT 'allergy',    _provider, _feed, _file_sha256 FROM core.allergy
+        UNION ALL SELECT 'condition',  _provider, _feed, _file_sha256 FROM core.condition
+        UNION ALL SELECT 'medication', _provider, _feed, _file_sha256 FROM core.medication
+        UNION ALL SELECT 'encounter',  _provider, _feed, _file_sha256 FROM core.encounter
+    ),
+    loaded AS (
+        SELECT entity, _provider, _feed, _file_sha256, count(*) AS n FROM core_rows GROUP BY ALL
+    ),
+    quarantined AS (
+        SELECT provider, feed, file_sha256, count(DISTINCT row_number) AS n
+        FROM quality.quarantine GROUP BY ALL
+    ),
+    -- A primary row is superseded when a later row of the same record passed the rules.
+    primary_rows AS (
+        SELECT 'person' AS entity, _provider, '' AS part, local_id AS record_id, _feed, _file_id, _file_sha256, _row_number FROM staging.person_record WHERE _primary
+        UNION ALL SELECT 'allergy',    _provider, _feed, record_id, _feed, _file_id, _file_sha256, _row_number FROM staging.allergy    WHERE _primary
+        UNION ALL SELECT 'condition',  _provider, _feed, record_id, _feed, _file_id, _file_sha256, _row_number FROM staging.condition  WHERE _primary
+        UNION ALL SELECT 'medication', _provider, _feed, record_id, _feed, _file_id, _file_sha256, _row_number FROM staging.medication WHERE _primary
+        UNION ALL SELECT 'encounter',  _provider, _feed, record_id, _feed, _file_id, _file_sha256, _row_number FROM staging.encounter  WHERE _primary
+    ),
+    superseded AS (
+        SELECT entity, _provider, _feed, _file_sha256, count(*) AS n
+        FROM (
+            SELECT p.*, row_number() OVER (
+                PARTITION BY entity, _provider, part, record_id ORDER BY _file_id DESC, _row_number DESC) AS version
+            FROM primary_rows p
+            ANTI JOIN quality.quarantined_rows q USING (_provider, _feed, _file_sha256, _row_number)
+        )
+        WHERE version > 1
+        GROUP BY ALL
+    )
+    SELECT
+        f.file_id,
+        coalesce(ld.n, 0) AS loaded,
+        coalesce(qu.n, 0) AS quarantined,
+        coalesce(su.n, 0) AS superseded
+    FROM ops.file_ledger f
+    LEFT JOIN loaded ld      ON ld.entity = f.entity AND ld._provider = f.provider AND ld._feed = f.feed AND ld._file_sha256 = f.sha256
+    LEFT JOIN quarantined qu ON qu.provider = f.provider AND qu.feed = f.feed AND qu.file_sha256 = f.sha256
+    LEFT JOIN superseded su  ON su.entity = f.entity AND su._provider = f.provider AND su._feed = f.feed AND su._file_sha256 = f.sha256
+    WHERE f.status = 'loaded'
+) AS c
+WHERE l.file_id = c.file_id;

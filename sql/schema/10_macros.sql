@@ -1,0 +1,35 @@
+-- Analyst-facing macros: the checks the pipeline itself uses, so that an analyst's query
+-- and the pipeline agree on what "valid" means.
+
+-- nhs_number_valid(text): true only for exactly ten digits whose Modulus 11 check digit
+-- matches (weights 10..2 on the first nine digits; 11 - sum mod 11, where 11 means 0 and
+-- 10 means the number can never be valid).
+CREATE OR REPLACE MACRO nhs_number_valid(n) AS (
+    CASE
+        WHEN n IS NULL OR NOT regexp_full_match(n, '[0-9]{10}') THEN false
+        ELSE (
+            WITH s AS (
+                SELECT 11 - (
+                    list_sum(list_transform(range(1, 10),
+                        i -> (10 - i + 1) * CAST(substr(n, i::INTEGER, 1) AS INTEGER))) % 11
+                ) AS c
+            )
+            SELECT CASE c WHEN 11 THEN 0 ELSE c END <> 10
+               AND CASE c WHEN 11 THEN 0 ELSE c END = CAST(substr(n, 10, 1) AS INTEGER)
+            FROM s
+        )
+    END
+);
+
+-- nhs_number_normalise(text): strips the spaces and hyphens people type (999 123 4567);
+-- anything else is left as sent so that the check above rejects it visibly.
+CREATE OR REPLACE MACRO nhs_number_normalise(n) AS (
+    nullif(regexp_replace(trim(n), '[ -]', '', 'g'), '')
+);
+
+-- postcode_normalise(text): upper case, one space before the inward code (BS78AB → BS7 8AB).
+CREATE OR REPLACE MACRO postcode_normalise(p) AS (
+    CASE WHEN p IS NULL OR trim(p) = '' THEN NULL
+         ELSE regexp_replace(upper(regexp_replace(p, '\s', '', 'g')), '^(.+)([0-9][A-Z]{2})$', '\1 \2')
+    END
+);

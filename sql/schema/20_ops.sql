@@ -1,0 +1,47 @@
+-- Operational ledgers: every run, and every file the pipeline has ever looked at.
+
+CREATE TABLE IF NOT EXISTS ops.runs (
+    run_id            BIGINT PRIMARY KEY,
+    job               VARCHAR NOT NULL,          -- nightly | hourly | demo
+    started_at        TIMESTAMPTZ NOT NULL,
+    finished_at       TIMESTAMPTZ,
+    status            VARCHAR NOT NULL,          -- running | succeeded | failed
+    files_new         INTEGER,
+    files_skipped     INTEGER,
+    files_rejected    INTEGER,
+    rows_read         BIGINT,
+    rows_loaded       BIGINT,
+    rows_quarantined  BIGINT,
+    rows_superseded   BIGINT,
+    message           VARCHAR
+);
+
+-- One row per distinct file (provider, feed, sha256). A file already loaded is skipped;
+-- a rejected file is tried again on the next run (its configuration may have been fixed).
+-- Row conservation: rows_read = rows_loaded + rows_quarantined + rows_superseded.
+CREATE TABLE IF NOT EXISTS ops.file_ledger (
+    file_id           BIGINT PRIMARY KEY,
+    provider          VARCHAR NOT NULL,
+    feed              VARCHAR NOT NULL,
+    entity            VARCHAR NOT NULL,          -- what one row of the feed is: person, allergy, …
+    file_name         VARCHAR NOT NULL,
+    sha256            VARCHAR NOT NULL,
+    size_bytes        BIGINT NOT NULL,
+    received_at       TIMESTAMPTZ NOT NULL,      -- the file's modification time when found
+    batch_id          BIGINT NOT NULL,           -- the run that landed it
+    status            VARCHAR NOT NULL,          -- loaded | rejected
+    rows_read         BIGINT NOT NULL DEFAULT 0,
+    rows_loaded       BIGINT NOT NULL DEFAULT 0,
+    rows_quarantined  BIGINT NOT NULL DEFAULT 0,
+    rows_superseded   BIGINT NOT NULL DEFAULT 0,
+    message           VARCHAR,
+    UNIQUE (provider, feed, sha256)
+);
+
+CREATE TABLE IF NOT EXISTS ops.step_timings (
+    run_id     BIGINT NOT NULL,
+    step       VARCHAR NOT NULL,
+    detail     VARCHAR,
+    seconds    DOUBLE NOT NULL,
+    rows       BIGINT
+);

@@ -1,0 +1,99 @@
+-- Staging: one typed table per subject of the common model. Every provider's staging SQL
+-- (sql/staging/<provider>/) inserts into these by name; they are emptied and refilled on
+-- each transform. *_raw columns keep the text as sent so that a value that did not parse
+-- can be reported (sql/quality) instead of silently becoming NULL.
+-- Lineage on every row: _provider, _feed, _file_id, _file_sha256, _row_number, _line, _batch_id.
+-- _primary marks the row that stands for its source record in row conservation (one per
+-- source record: an ED attendance row also yields a person record and a diagnosis).
+
+CREATE OR REPLACE TABLE staging.person_record (
+    local_id          VARCHAR,
+    nhs_number_raw    VARCHAR,
+    nhs_number        VARCHAR,
+    family_name       VARCHAR,
+    given_name        VARCHAR,
+    birth_date_raw    VARCHAR,
+    birth_date        DATE,
+    sex               VARCHAR,      -- male | female | other | unknown
+    postcode          VARCHAR,
+    practice_code     VARCHAR,
+    _primary          BOOLEAN NOT NULL,
+    _provider VARCHAR NOT NULL, _feed VARCHAR NOT NULL, _file_id BIGINT NOT NULL,
+    _file_sha256 VARCHAR NOT NULL, _row_number BIGINT NOT NULL, _line BIGINT NOT NULL,
+    _batch_id BIGINT NOT NULL
+);
+
+CREATE OR REPLACE TABLE staging.allergy (
+    record_id            VARCHAR,
+    local_patient_id     VARCHAR,
+    code                 VARCHAR,
+    code_system          VARCHAR,   -- snomed-ct | read-v2
+    term                 VARCHAR,
+    reaction             VARCHAR,
+    severity             VARCHAR,   -- mild | moderate | severe
+    clinical_status      VARCHAR,   -- active | inactive | resolved
+    recorded_date_raw    VARCHAR,
+    recorded_date        DATE,
+    _primary          BOOLEAN NOT NULL,
+    _provider VARCHAR NOT NULL, _feed VARCHAR NOT NULL, _file_id BIGINT NOT NULL,
+    _file_sha256 VARCHAR NOT NULL, _row_number BIGINT NOT NULL, _line BIGINT NOT NULL,
+    _batch_id BIGINT NOT NULL
+);
+
+CREATE OR REPLACE TABLE staging.condition (
+    record_id            VARCHAR,
+    local_patient_id     VARCHAR,
+    code                 VARCHAR,
+    code_system          VARCHAR,   -- snomed-ct | read-v2 | icd-10
+    term                 VARCHAR,
+    category             VARCHAR,   -- problem-list-item | encounter-diagnosis
+    clinical_status      VARCHAR,   -- active | resolved
+    onset_date_raw       VARCHAR,
+    onset_date           DATE,
+    abatement_date_raw   VARCHAR,
+    abatement_date       DATE,
+    encounter_record_id  VARCHAR,
+    _primary          BOOLEAN NOT NULL,
+    _provider VARCHAR NOT NULL, _feed VARCHAR NOT NULL, _file_id BIGINT NOT NULL,
+    _file_sha256 VARCHAR NOT NULL, _row_number BIGINT NOT NULL, _line BIGINT NOT NULL,
+    _batch_id BIGINT NOT NULL
+);
+
+CREATE OR REPLACE TABLE staging.medication (
+    record_id            VARCHAR,
+    local_patient_id     VARCHAR,
+    code                 VARCHAR,
+    code_system          VARCHAR,   -- dm+d
+    term                 VARCHAR,
+    dose_text            VARCHAR,
+    status               VARCHAR,   -- active | completed
+    start_date_raw       VARCHAR,
+    start_date           DATE,
+    end_date_raw         VARCHAR,
+    end_date             DATE,
+    _primary          BOOLEAN NOT NULL,
+    _provider VARCHAR NOT NULL, _feed VARCHAR NOT NULL, _file_id BIGINT NOT NULL,
+    _file_sha256 VARCHAR NOT NULL, _row_number BIGINT NOT NULL, _line BIGINT NOT NULL,
+    _batch_id BIGINT NOT NULL
+);
+
+CREATE OR REPLACE TABLE staging.encounter (
+    record_id                  VARCHAR,
+    local_patient_id           VARCHAR,
+    encounter_class            VARCHAR,  -- emergency | inpatient | outpatient | primary-care | out-of-hours | social-care
+    start_raw                  VARCHAR,
+    start_at                   TIMESTAMPTZ,
+    end_raw                    VARCHAR,
+    end_at                     TIMESTAMPTZ,
+    location_code              VARCHAR,
+    reason_code                VARCHAR,
+    reason_system              VARCHAR,
+    reason_text                VARCHAR,
+    discharge_destination_code VARCHAR,
+    outcome_text               VARCHAR,
+    encounter_type             VARCHAR,
+    _primary          BOOLEAN NOT NULL,
+    _provider VARCHAR NOT NULL, _feed VARCHAR NOT NULL, _file_id BIGINT NOT NULL,
+    _file_sha256 VARCHAR NOT NULL, _row_number BIGINT NOT NULL, _line BIGINT NOT NULL,
+    _batch_id BIGINT NOT NULL
+);

@@ -1,0 +1,66 @@
+// Package sql holds every SQL statement the product runs, as .sql files that analysts can
+// read and review. Go code only orchestrates: it reads these files by name and runs them.
+package sql
+
+import (
+	"bytes"
+	"embed"
+	"fmt"
+	"io/fs"
+	"path"
+	"sort"
+	"strings"
+	"text/template"
+)
+
+//go:embed schema/*.sql staging/*/*.sql quality/*.sql core/*.sql ops/*.sql extract/*.sql templates/*.sql
+var files embed.FS
+
+// File returns the text of one embedded SQL file, e.g. File("core/person.sql").
+func File(name string) (string, error) {
+	b, err := files.ReadFile(name)
+	if err != nil {
+		return "", fmt.Errorf("sql file %s: %w", name, err)
+	}
+	return string(b), nil
+}
+
+// Dir lists the .sql files directly under dir, in name order: the order they must run in.
+func Dir(dir string) ([]string, error) {
+	entries, err := fs.ReadDir(files, dir)
+	if err != nil {
+		return nil, fmt.Errorf("sql dir %s: %w", dir, err)
+	}
+	var names []string
+	for _, e := range entries {
+		if !e.IsDir() && strings.HasSuffix(e.Name(), ".sql") {
+			names = append(names, path.Join(dir, e.Name()))
+		}
+	}
+	sort.Strings(names)
+	return names, nil
+}
+
+// Render fills a templated SQL file (a statement whose table or column names come from
+// configuration). Identifiers are quoted with the ident function, never spliced raw.
+func Render(name string, data any) (string, error) {
+	text, err := File(name)
+	if err != nil {
+		return "", err
+	}
+	t, err := template.New(name).Funcs(template.FuncMap{"ident": Ident, "literal": Literal}).Parse(text)
+	if err != nil {
+		return "", fmt.Errorf("parse template %s: %w", name, err)
+	}
+	var buf bytes.Buffer
+	if err := t.Execute(&buf, data); err != nil {
+		return "", fmt.Errorf("render template %s: %w", name, err)
+	}
+	return buf.String(), nil
+}
+
+// Ident quotes an SQL identifier.
+func Ident(s string) string { return `"` + strings.ReplaceAll(s, `"`, `""`) + `"` }
+
+// Literal quotes an SQL string literal.
+func Literal(s string) string { return `'` + strings.ReplaceAll(s, `'`, `''`) + `'` }

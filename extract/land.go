@@ -101,10 +101,10 @@ func Land(ctx context.Context, conn *sql.Conn, t Target, f File, batchID int64, 
 			err = fmt.Errorf("commit %s: %w", f.Path, cerr)
 		}
 	}()
-	if err := execFile(ctx, conn, "extract/ledger_forget_rejected.sql", t.Provider, t.Feed, f.SHA256); err != nil {
+	if err := sqlfiles.Exec(ctx, conn, "extract/ledger_forget_rejected.sql", t.Provider, t.Feed, f.SHA256); err != nil {
 		return res, err
 	}
-	if err := queryFile(ctx, conn, "extract/ledger_next_file_id.sql", nil, &res.FileID); err != nil {
+	if err := sqlfiles.QueryRow(ctx, conn, "extract/ledger_next_file_id.sql", nil, &res.FileID); err != nil {
 		return res, err
 	}
 	res.Status = "loaded"
@@ -118,7 +118,7 @@ func Land(ctx context.Context, conn *sql.Conn, t Target, f File, batchID int64, 
 		return res, readErr
 	}
 	for _, q := range quarantined {
-		if err := execFile(ctx, conn, "extract/quarantine_insert.sql", q.rule, q.reason, t.Provider, t.Feed,
+		if err := sqlfiles.Exec(ctx, conn, "extract/quarantine_insert.sql", q.rule, q.reason, t.Provider, t.Feed,
 			f.SHA256, f.Name, q.rowNumber, q.line, batchID, q.record); err != nil {
 			return res, fmt.Errorf("quarantine %s line %d: %w", f.Path, q.line, err)
 		}
@@ -128,7 +128,7 @@ func Land(ctx context.Context, conn *sql.Conn, t Target, f File, batchID int64, 
 	if res.Message != "" {
 		msg = res.Message
 	}
-	err = execFile(ctx, conn, "extract/ledger_insert.sql", res.FileID, t.Provider, t.Feed, t.Entity, f.Name,
+	err = sqlfiles.Exec(ctx, conn, "extract/ledger_insert.sql", res.FileID, t.Provider, t.Feed, t.Entity, f.Name,
 		f.SHA256, f.Size, f.ReceivedAt, batchID, res.Status, res.RowsRead, res.RowsQuarantined, msg)
 	return res, err
 }
@@ -312,33 +312,11 @@ func sanitise(fields []string) []string {
 	return out
 }
 
-func execFile(ctx context.Context, conn *sql.Conn, name string, args ...any) error {
-	stmt, err := sqlfiles.File(name)
-	if err != nil {
-		return err
-	}
-	if _, err := conn.ExecContext(ctx, stmt, args...); err != nil {
-		return fmt.Errorf("%s: %w", name, err)
-	}
-	return nil
-}
-
-func queryFile(ctx context.Context, conn *sql.Conn, name string, args []any, dest ...any) error {
-	stmt, err := sqlfiles.File(name)
-	if err != nil {
-		return err
-	}
-	if err := conn.QueryRowContext(ctx, stmt, args...).Scan(dest...); err != nil {
-		return fmt.Errorf("%s: %w", name, err)
-	}
-	return nil
-}
-
 // Seen returns the ledger's status for a file already met, or "" for a new file.
 func Seen(ctx context.Context, conn *sql.Conn, t Target, sha256 string) (string, error) {
 	var id int64
 	var status, name string
-	err := queryFile(ctx, conn, "extract/ledger_find.sql", []any{t.Provider, t.Feed, sha256}, &id, &status, &name)
+	err := sqlfiles.QueryRow(ctx, conn, "extract/ledger_find.sql", []any{t.Provider, t.Feed, sha256}, &id, &status, &name)
 	if errors.Is(err, sql.ErrNoRows) {
 		return "", nil
 	}

@@ -4,6 +4,8 @@ package sql
 
 import (
 	"bytes"
+	"context"
+	dbsql "database/sql"
 	"embed"
 	"fmt"
 	"io/fs"
@@ -13,7 +15,7 @@ import (
 	"text/template"
 )
 
-//go:embed schema/*.sql staging/*/*.sql quality/*.sql core/*.sql ops/*.sql extract/*.sql templates/*.sql
+//go:embed schema/*.sql staging/*/*.sql quality/*.sql core/*.sql ops/*.sql extract/*.sql reports/*.sql templates/*.sql lake/*.sql
 var files embed.FS
 
 // File returns the text of one embedded SQL file, e.g. File("core/person.sql").
@@ -64,3 +66,41 @@ func Ident(s string) string { return `"` + strings.ReplaceAll(s, `"`, `""`) + `"
 
 // Literal quotes an SQL string literal.
 func Literal(s string) string { return `'` + strings.ReplaceAll(s, `'`, `''`) + `'` }
+
+// Execer is a connection, pool or transaction that statements can run on.
+type Execer interface {
+	ExecContext(ctx context.Context, query string, args ...any) (dbsql.Result, error)
+	QueryRowContext(ctx context.Context, query string, args ...any) *dbsql.Row
+}
+
+// Querier is a connection, pool or transaction that queries can run on.
+type Querier interface {
+	QueryContext(ctx context.Context, query string, args ...any) (*dbsql.Rows, error)
+	QueryRowContext(ctx context.Context, query string, args ...any) *dbsql.Row
+}
+
+// Exec runs the embedded file name with args; errors name the file.
+func Exec(ctx context.Context, db Execer, name string, args ...any) error {
+	text, err := File(name)
+	if err != nil {
+		return err
+	}
+	if _, err := db.ExecContext(ctx, text, args...); err != nil {
+		return fmt.Errorf("%s: %w", name, err)
+	}
+	return nil
+}
+
+// QueryRow runs the embedded file name with args and scans its one row into dest.
+func QueryRow(ctx context.Context, db interface {
+	QueryRowContext(ctx context.Context, query string, args ...any) *dbsql.Row
+}, name string, args []any, dest ...any) error {
+	text, err := File(name)
+	if err != nil {
+		return err
+	}
+	if err := db.QueryRowContext(ctx, text, args...).Scan(dest...); err != nil {
+		return fmt.Errorf("%s: %w", name, err)
+	}
+	return nil
+}

@@ -1,0 +1,80 @@
+// Command ccare runs the Connecting Care warehouse: it generates the demo community's
+// drops, runs the pipeline's jobs, and tells the operator where the results are.
+//
+// Exit codes: 0 done; 1 the run failed (the warehouse is as the last good run left it);
+// 2 the command line or the configuration is wrong.
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"os/signal"
+	"syscall"
+
+	"github.com/spf13/cobra"
+	"golang.org/x/term"
+
+	_ "time/tzdata" // file times and dates are read in Europe/London on any machine
+
+	"github.com/bnssg-connecting-care/ccare/pipelines"
+)
+
+type usageError struct{ error }
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	root := newRoot(os.Stdout, os.Stderr)
+	err := root.ExecuteContext(ctx)
+	if err == nil {
+		return
+	}
+	fmt.Fprintln(os.Stderr, "ccare:", err)
+	var ue usageError
+	var ce *pipelines.ConfigError
+	if errors.As(err, &ue) || errors.As(err, &ce) {
+		os.Exit(2)
+	}
+	os.Exit(1)
+}
+
+type globals struct {
+	quiet, verbose bool
+	stdout, stderr io.Writer
+}
+
+func newRoot(stdout, stderr io.Writer) *cobra.Command {
+	g := &globals{stdout: stdout, stderr: stderr}
+	root := &cobra.Command{
+		Use:           "ccare",
+		Short:         "Connecting Care: the shared-care data warehouse's batch pipeline",
+		SilenceUsage:  true,
+		SilenceErrors: true,
+	}
+	root.SetOut(stdout)
+	root.SetErr(stderr)
+	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError{err} })
+	root.PersistentFlags().BoolVarP(&g.quiet, "quiet", "q", false, "plain log lines, no progress display")
+	root.PersistentFlags().BoolVarP(&g.verbose, "verbose", "v", false, "also log each SQL step")
+	root.AddCommand(newDemo(g), newGenerate(g), newRun(g))
+	return root
+}
+
+// logger and progress: a terminal gets a progress display and warnings; --quiet and
+// non-terminals (cron, CI, the scheduler's log file) get one plain line per event.
+func (g *globals) logger() (*slog.Logger, *pipelines.Progress) {
+	level := slog.LevelInfo
+	var progress *pipelines.Progress
+	if f, ok := g.stderr.(*os.File); ok && !g.quiet && term.IsTerminal(int(f.Fd())) {
+		progress = pipelines.NewProgress(g.stderr)
+		level = slog.LevelWarn
+	}
+	if g.verbose {
+		level = slog.LevelDebug
+	}
+	return slog.New(slog.NewTextHandler(g.stderr, &slog.HandlerOptions{Level: level})), progress
+}

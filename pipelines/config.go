@@ -1,0 +1,327 @@
+// Package pipelines holds the configuration model (ccare.yaml) and the jobs that run the
+// warehouse's steps in order: extract → transform → publish → report, with the run ledger.
+package pipelines
+
+import (
+	_ "embed"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+
+	"github.com/goccy/go-yaml"
+	"github.com/goccy/go-yaml/ast"
+	"github.com/goccy/go-yaml/parser"
+
+	"github.com/bnssg-connecting-care/ccare/extract"
+)
+
+//go:embed ccare.yaml
+var demoConfig []byte
+
+// DemoConfigName names the embedded configuration in messages.
+const DemoConfigName = "(embedded) ccare.yaml"
+
+// Config is a parsed, validated ccare.yaml. Paths are absolute or relative to the working
+// directory, already resolved against the configuration's directory.
+type Config struct {
+	Source    string // the file it came from
+	Warehouse string
+	Lake      string
+	Inbox     string
+	Reports   string
+	DuckDB    DuckDBConfig
+	Providers []Provider
+}
+
+type DuckDBConfig struct {
+	Threads     int    `yaml:"threads"`
+	MemoryLimit string `yaml:"memory_limit"`
+}
+
+type Provider struct {
+	ID           string
+	Organisation string
+	System       string
+	Kind         string
+	TrustRank    int
+	Feeds        []Feed
+}
+
+type Feed struct {
+	Name    string
+	Format  extract.Format
+	Options any
+	Pattern string
+	Cadence string
+	Entity  string
+	Columns []extract.Column
+	Line    int // where the feed is declared, for messages
+}
+
+// Target is where the feed's files land.
+func (f Feed) Target(p Provider) extract.Target {
+	return extract.Target{Provider: p.ID, Feed: f.Name, Entity: f.Entity, Format: f.Format, Options: f.Options, Columns: f.Columns}
+}
+
+// The file's shape as written; decoded strictly so that a misspelt key is an error.
+type configFile struct {
+	Warehouse string         `yaml:"warehouse"`
+	Lake      string         `yaml:"lake"`
+	Inbox     string         `yaml:"inbox"`
+	Reports   string         `yaml:"reports"`
+	DuckDB    DuckDBConfig   `yaml:"duckdb"`
+	Providers []providerFile `yaml:"providers"`
+}
+
+type providerFile struct {
+	ID           string     `yaml:"id"`
+	Organisation string     `yaml:"organisation"`
+	System       string     `yaml:"system"`
+	Kind         string     `yaml:"kind"`
+	TrustRank    int        `yaml:"trust_rank"`
+	Feeds        []feedFile `yaml:"feeds"`
+}
+
+type feedFile struct {
+	Name    string         `yaml:"name"`
+	Format  string         `yaml:"format"`
+	Options map[string]any `yaml:"options"`
+	Pattern string         `yaml:"pattern"`
+	Cadence string         `yaml:"cadence"`
+	Entity  string         `yaml:"entity"`
+	Columns yaml.MapSlice  `yaml:"columns"`
+}
+
+var (
+	idPattern   = regexp.MustCompile(`^[a-z][a-z0-9-]*$`)
+	namePattern = regexp.MustCompile(`^[a-z][a-z0-9_]*$`)
+	kinds       = []string{"gp", "acute", "urgent-care", "social-care"}
+	cadences    = []string{"nightly", "hourly"}
+	entities    = []string{"person", "allergy", "condition", "medication", "encounter", "care-episode"}
+)
+
+// LoadConfig reads a configuration file; paths in it resolve against its directory.
+func LoadConfig(path string) (*Config, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("read configuration: %w", err)
+	}
+	return ParseConfig(path, data, filepath.Dir(path))
+}
+
+// DemoConfig is the embedded configuration of the demo community, with paths under dir.
+func DemoConfig(dir string) (*Config, error) {
+	return ParseConfig(DemoConfigName, demoConfig, dir)
+}
+
+// ConfigError is a fault in the configuration, located by line.
+type ConfigError struct {
+	File  string
+	Line  int
+	Field string
+	Msg   string
+}
+
+func (e *ConfigError) Error() string {
+	var b strings.Builder
+	b.WriteString(e.File)
+	if e.Line > 0 {
+		fmt.Fprintf(&b, " line %d", e.Line)
+	}
+	b.WriteString(": ")
+	if e.Field != "" {
+		b.WriteString(e.Field + ": ")
+	}
+	b.WriteString(e.Msg)
+	return b.String()
+}
+
+// ParseConfig parses and validates configuration text; name is used in messages and base
+// is the directory relative paths resolve against.
+func ParseConfig(name string, data []byte, base string) (*Config, error) {
+	file, err := parser.ParseBytes(data, 0)
+	if err != nil {
+		return nil, yamlError(name, err)
+	}
+	var raw configFile
+	if err := yaml.UnmarshalWithOptions(data, &raw, yaml.DisallowUnknownField()); err != nil {
+		return nil, yamlError(name, err)
+	}
+	v := validator{name: name, file: file}
+	cfg := &Config{Source: name, DuckDB: raw.DuckDB}
+	resolve := func(field, p string) string {
+		if p == "" {
+			v.fail("$."+field, field, "is required")
+			return ""
+		}
+		if filepath.IsAbs(p) {
+			return p
+		}
+		return filepath.Join(base, p)
+	}
+	cfg.Warehouse = resolve("warehouse", raw.Warehouse)
+	cfg.Lake = resolve("lake", raw.Lake)
+	cfg.Inbox = resolve("inbox", raw.Inbox)
+	cfg.Reports = resolve("reports", raw.Reports)
+	if raw.DuckDB.Threads < 0 {
+		v.fail("$.duckdb.threads", "duckdb.threads", "must be 0 (one per core) or more")
+	}
+	if len(raw.Providers) == 0 {
+		v.fail("$.providers", "providers", "at least one provider is required")
+	}
+	seen := map[string]bool{}
+	for i, rp := range raw.Providers {
+		at := fmt.Sprintf("$.providers[%d]", i)
+		field := fmt.Sprintf("providers[%d]", i)
+		p := Provider{ID: rp.ID, Organisation: rp.Organisation, System: rp.System, Kind: rp.Kind, TrustRank: rp.TrustRank}
+		switch {
+		case !idPattern.MatchString(rp.ID):
+			v.fail(at+".id", field+".id", fmt.Sprintf("%q must be lower-case letters, digits and hyphens", rp.ID))
+		case seen[rp.ID]:
+			v.fail(at+".id", field+".id", fmt.Sprintf("%q is declared twice", rp.ID))
+		}
+		seen[rp.ID] = true
+		if rp.Organisation == "" {
+			v.fail(at, field+".organisation", "is required")
+		}
+		if rp.System == "" {
+			v.fail(at, field+".system", "is required")
+		}
+		v.oneOf(at+".kind", field+".kind", rp.Kind, kinds)
+		if rp.TrustRank < 1 {
+			v.fail(at+".trust_rank", field+".trust_rank", "must be 1 (most trusted) or more")
+		}
+		if len(rp.Feeds) == 0 {
+			v.fail(at, field+".feeds", "at least one feed is required")
+		}
+		feedSeen := map[string]bool{}
+		for j, rf := range rp.Feeds {
+			fat := fmt.Sprintf("%s.feeds[%d]", at, j)
+			ffield := fmt.Sprintf("%s.feeds[%d]", field, j)
+			f := Feed{Name: rf.Name, Pattern: rf.Pattern, Cadence: rf.Cadence, Entity: rf.Entity, Line: v.line(fat)}
+			switch {
+			case !namePattern.MatchString(rf.Name):
+				v.fail(fat+".name", ffield+".name", fmt.Sprintf("%q must be lower-case letters, digits and underscores", rf.Name))
+			case feedSeen[rf.Name]:
+				v.fail(fat+".name", ffield+".name", fmt.Sprintf("%q is declared twice in %s", rf.Name, rp.ID))
+			}
+			feedSeen[rf.Name] = true
+			format, ok := extract.Lookup(rf.Format)
+			if !ok {
+				v.fail(fat+".format", ffield+".format", fmt.Sprintf("unknown format %q (known: %s)", rf.Format, extract.Names()))
+			}
+			f.Format = format
+			if rf.Pattern == "" {
+				v.fail(fat, ffield+".pattern", "is required")
+			} else if _, err := filepath.Match(rf.Pattern, ""); err != nil || strings.ContainsRune(rf.Pattern, '/') {
+				v.fail(fat+".pattern", ffield+".pattern", fmt.Sprintf("%q is not a file-name glob", rf.Pattern))
+			}
+			v.oneOf(fat+".cadence", ffield+".cadence", rf.Cadence, cadences)
+			v.oneOf(fat+".entity", ffield+".entity", rf.Entity, entities)
+			if ok {
+				f.Options = format.NewOptions()
+				if node := v.node(fat + ".options"); node != nil {
+					if err := yaml.NodeToValue(node, f.Options, yaml.DisallowUnknownField()); err != nil {
+						v.failErr(fat+".options", ffield+".options", err)
+					}
+				}
+				if format.Built && len(rf.Columns) == 0 {
+					v.fail(fat, ffield+".columns", "a built format needs its column mapping")
+				}
+			}
+			names := map[string]bool{}
+			for _, item := range rf.Columns {
+				k, _ := item.Key.(string)
+				h, _ := item.Value.(string)
+				cat := fat + ".columns." + k
+				if !namePattern.MatchString(k) || strings.HasPrefix(k, "_") {
+					v.fail(cat, ffield+".columns", fmt.Sprintf("%q must be lower-case letters, digits and underscores", k))
+				} else if names[k] {
+					v.fail(cat, ffield+".columns", fmt.Sprintf("%q is mapped twice", k))
+				}
+				if h == "" {
+					v.fail(cat, ffield+".columns."+k, "needs the header the provider sends")
+				}
+				names[k] = true
+				f.Columns = append(f.Columns, extract.Column{Name: k, Header: h})
+			}
+			p.Feeds = append(p.Feeds, f)
+		}
+		cfg.Providers = append(cfg.Providers, p)
+	}
+	if len(v.errs) > 0 {
+		return nil, errors.Join(v.errs...)
+	}
+	return cfg, nil
+}
+
+type validator struct {
+	name string
+	file *ast.File
+	errs []error
+}
+
+func (v *validator) node(path string) ast.Node {
+	p, err := yaml.PathString(path)
+	if err != nil {
+		return nil
+	}
+	n, err := p.FilterFile(v.file)
+	if err != nil {
+		return nil
+	}
+	return n
+}
+
+// line finds the line of path, or of its nearest ancestor present in the file.
+func (v *validator) line(path string) int {
+	for path != "" && path != "$" {
+		if n := v.node(path); n != nil && n.GetToken() != nil {
+			return n.GetToken().Position.Line
+		}
+		i := strings.LastIndexAny(path, ".[")
+		if i <= 0 {
+			break
+		}
+		path = path[:i]
+	}
+	return 0
+}
+
+func (v *validator) fail(path, field, msg string) {
+	v.errs = append(v.errs, &ConfigError{File: v.name, Line: v.line(path), Field: field, Msg: msg})
+}
+
+func (v *validator) failErr(path, field string, err error) {
+	line := v.line(path)
+	var ye yaml.Error
+	if errors.As(err, &ye) && ye.GetToken() != nil {
+		line = ye.GetToken().Position.Line
+		err = errors.New(ye.GetMessage())
+	}
+	v.errs = append(v.errs, &ConfigError{File: v.name, Line: line, Field: field, Msg: err.Error()})
+}
+
+func (v *validator) oneOf(path, field, value string, allowed []string) {
+	for _, a := range allowed {
+		if value == a {
+			return
+		}
+	}
+	if value == "" {
+		v.fail(path, field, fmt.Sprintf("is required (one of %s)", strings.Join(allowed, ", ")))
+		return
+	}
+	v.fail(path, field, fmt.Sprintf("%q is not one of %s", value, strings.Join(allowed, ", ")))
+}
+
+func yamlError(name string, err error) error {
+	var ye yaml.Error
+	if errors.As(err, &ye) && ye.GetToken() != nil {
+		return &ConfigError{File: name, Line: ye.GetToken().Position.Line, Msg: ye.GetMessage()}
+	}
+	return &ConfigError{File: name, Msg: err.Error()}
+}

@@ -1,0 +1,326 @@
+package pipelines
+
+import (
+	"context"
+	"crypto/sha256"
+	"database/sql"
+	"encoding/hex"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"slices"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/bnssg-connecting-care/ccare/extract"
+	"github.com/bnssg-connecting-care/ccare/load"
+	"github.com/bnssg-connecting-care/ccare/reports"
+	sqlfiles "github.com/bnssg-connecting-care/ccare/sql"
+	"github.com/bnssg-connecting-care/ccare/transform"
+)
+
+// RunOptions choose what a run does and how it reports progress.
+type RunOptions struct {
+	Job       string   // nightly (every feed) | hourly (feeds whose cadence is hourly)
+	Providers []string // only these providers; empty means all
+	Log       *slog.Logger
+	Progress  Progress // nil: none
+	Now       func() time.Time
+}
+
+// RunResult is what a run did, for the CLI's closing lines and for tests.
+type RunResult struct {
+	RunID          int64
+	Status         string
+	FilesNew       int
+	FilesSkipped   int
+	FilesRejected  int
+	Rejected       []string // one message per rejected file
+	SkippedSystems []string // systems whose format is not built yet
+	Rebuilt        bool     // false when nothing new arrived
+	Warehouse      string
+	Lake           string
+	Reports        []string
+}
+
+// Run runs one job of the pipeline against cfg: land new files, rebuild staging, quality
+// and core, publish the lake and write the summary reports.
+func Run(ctx context.Context, cfg *Config, opt RunOptions) (res RunResult, err error) {
+	log := opt.Log
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	now := opt.Now
+	if now == nil {
+		now = time.Now
+	}
+	if opt.Job == "" {
+		opt.Job = "nightly"
+	}
+	if opt.Job != "nightly" && opt.Job != "hourly" {
+		return res, fmt.Errorf("unknown job %q: nightly or hourly", opt.Job)
+	}
+	for _, p := range opt.Providers {
+		if !slices.ContainsFunc(cfg.Providers, func(q Provider) bool { return q.ID == p }) {
+			return res, fmt.Errorf("provider %q is not in %s", p, cfg.Source)
+		}
+	}
+	res.Warehouse = cfg.Warehouse
+	db, err := load.Open(ctx, cfg.Warehouse, load.Settings{Threads: cfg.DuckDB.Threads, MemoryLimit: cfg.DuckDB.MemoryLimit})
+	if err != nil {
+		return res, err
+	}
+	defer db.Close()
+	// One connection throughout: landing and transforming use explicit transactions on it.
+	conn, err := db.Conn(ctx)
+	if err != nil {
+		return res, err
+	}
+	defer conn.Close()
+
+	if err := refreshProviders(ctx, conn, cfg); err != nil {
+		return res, err
+	}
+	if err := sqlfiles.QueryRow(ctx, conn, "ops/run_start.sql", []any{opt.Job, now()}, &res.RunID); err != nil {
+		return res, err
+	}
+	log.Info("run started", "run_id", res.RunID, "job", opt.Job, "warehouse", cfg.Warehouse)
+	defer func() {
+		res.Status = "succeeded"
+		msg := ""
+		if err != nil {
+			res.Status, msg = "failed", err.Error()
+		} else if !res.Rebuilt {
+			msg = "nothing new"
+		}
+		if len(res.Rejected) > 0 {
+			msg = strings.TrimPrefix(msg+"; ", "; ") + fmt.Sprintf("%d file(s) rejected", len(res.Rejected))
+		}
+		ferr := sqlfiles.Exec(context.WithoutCancel(ctx), conn, "ops/run_finish.sql", now(), res.Status,
+			res.FilesNew, res.FilesSkipped, res.FilesRejected, nullable(msg), res.RunID, res.RunID)
+		if err == nil {
+			err = ferr
+		}
+	}()
+
+	landed, err := landAll(ctx, conn, cfg, opt, res.RunID, log, &res)
+	if err != nil {
+		return res, err
+	}
+	var built bool
+	if err := sqlfiles.QueryRow(ctx, conn, "ops/core_built.sql", nil, &built); err != nil {
+		return res, err
+	}
+	if landed == 0 && built {
+		log.Info("nothing new: the warehouse, lake and reports are as the last run left them", "run_id", res.RunID)
+		res.Lake = filepath.Join(cfg.Lake, "current")
+		res.Reports = reports.SummaryPaths(cfg.Reports)
+		return res, nil
+	}
+
+	var providers, rawTables []string
+	for _, p := range cfg.Providers {
+		if builtFeeds(p) > 0 {
+			providers = append(providers, p.ID)
+			for _, f := range p.Feeds {
+				rawTables = append(rawTables, f.Target(p).RawTable())
+			}
+		}
+	}
+	done := opt.Progress.step("transform: staging, quality rules, core")
+	start := time.Now()
+	steps, err := transform.Run(ctx, conn, providers, rawTables, log)
+	done()
+	if err != nil {
+		return res, err
+	}
+	for _, s := range steps {
+		if err := sqlfiles.Exec(ctx, conn, "ops/step_timing_insert.sql", res.RunID, "transform", s.Name, s.Seconds, nil); err != nil {
+			return res, err
+		}
+	}
+	log.Info("transform done", "seconds", round(time.Since(start)))
+	res.Rebuilt = true
+
+	done = opt.Progress.step("publish: Parquet lake")
+	start = time.Now()
+	res.Lake, err = load.PublishLake(ctx, db, cfg.Lake, res.RunID)
+	done()
+	if err != nil {
+		return res, err
+	}
+	_ = sqlfiles.Exec(ctx, conn, "ops/step_timing_insert.sql", res.RunID, "publish", "lake", time.Since(start).Seconds(), nil)
+	log.Info("lake published", "path", res.Lake, "seconds", round(time.Since(start)))
+
+	done = opt.Progress.step("reports: summary")
+	res.Reports, err = reports.WriteSummary(ctx, conn, cfg.Reports, reports.SummaryInfo{
+		RunID: res.RunID, SkippedSystems: res.SkippedSystems, Generated: now()})
+	done()
+	if err != nil {
+		return res, err
+	}
+	log.Info("reports written", "paths", strings.Join(res.Reports, ", "))
+	return res, nil
+}
+
+func builtFeeds(p Provider) int {
+	n := 0
+	for _, f := range p.Feeds {
+		if f.Format.Built {
+			n++
+		}
+	}
+	return n
+}
+
+func refreshProviders(ctx context.Context, conn *sql.Conn, cfg *Config) (err error) {
+	if _, err := conn.ExecContext(ctx, "BEGIN TRANSACTION"); err != nil {
+		return err
+	}
+	defer func() {
+		if err != nil {
+			_, _ = conn.ExecContext(context.WithoutCancel(ctx), "ROLLBACK")
+			return
+		}
+		_, err = conn.ExecContext(ctx, "COMMIT")
+	}()
+	if err := sqlfiles.Exec(ctx, conn, "ops/provider_forget.sql"); err != nil {
+		return err
+	}
+	for _, p := range cfg.Providers {
+		if err := sqlfiles.Exec(ctx, conn, "ops/provider_insert.sql", p.ID, p.Organisation, p.System, p.Kind, p.TrustRank); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+type pending struct {
+	target extract.Target
+	file   extract.File
+}
+
+// landAll finds every new file of the run's feeds and lands each in its own transaction.
+// It returns how many were loaded.
+func landAll(ctx context.Context, conn *sql.Conn, cfg *Config, opt RunOptions, runID int64, log *slog.Logger, res *RunResult) (int, error) {
+	var todo []pending
+	var totalBytes int64
+	for _, p := range cfg.Providers {
+		if len(opt.Providers) > 0 && !slices.Contains(opt.Providers, p.ID) {
+			continue
+		}
+		if builtFeeds(p) == 0 {
+			var formats []string
+			for _, f := range p.Feeds {
+				formats = append(formats, f.Format.Name)
+			}
+			slices.Sort(formats)
+			formats = slices.Compact(formats)
+			msg := fmt.Sprintf("%s (%s): format %s not built yet", p.ID, p.System, strings.Join(formats, ", "))
+			res.SkippedSystems = append(res.SkippedSystems, msg)
+			log.Info("skipping system: " + msg)
+			continue
+		}
+		for _, f := range p.Feeds {
+			t := f.Target(p)
+			if !f.Format.Built {
+				log.Info("skipping feed: format not built yet", "provider", p.ID, "feed", f.Name, "format", f.Format.Name)
+				continue
+			}
+			if err := extract.EnsureRawTable(ctx, conn, t); err != nil {
+				return 0, err
+			}
+			if opt.Job == "hourly" && f.Cadence != "hourly" {
+				continue
+			}
+			dir := filepath.Join(cfg.Inbox, p.ID, f.Name)
+			matches, err := filepath.Glob(filepath.Join(dir, f.Pattern))
+			if err != nil {
+				return 0, fmt.Errorf("%s/%s pattern %q: %w", p.ID, f.Name, f.Pattern, err)
+			}
+			sort.Strings(matches)
+			for _, path := range matches {
+				if err := ctx.Err(); err != nil {
+					return 0, err
+				}
+				file, err := describe(path)
+				if err != nil {
+					return 0, err
+				}
+				if file.Size < 0 {
+					continue // a folder matched the pattern
+				}
+				status, err := extract.Seen(ctx, conn, t, file.SHA256)
+				if err != nil {
+					return 0, err
+				}
+				if status == "loaded" {
+					res.FilesSkipped++
+					log.Debug("already loaded", "file", path)
+					continue
+				}
+				todo = append(todo, pending{t, file})
+				totalBytes += file.Size
+			}
+		}
+	}
+	opt.Progress.start(totalBytes, len(todo))
+	loaded := 0
+	for i, pf := range todo {
+		label := fmt.Sprintf("%s/%s %s", pf.target.Provider, pf.target.Feed, pf.file.Name)
+		opt.Progress.file(i+1, label)
+		start := time.Now()
+		l, err := extract.Land(ctx, conn, pf.target, pf.file, runID, opt.Progress.rows)
+		if err != nil {
+			return loaded, err
+		}
+		opt.Progress.bytes(pf.file.Size)
+		if l.Status == "rejected" {
+			res.FilesRejected++
+			res.Rejected = append(res.Rejected, l.Message)
+			log.Warn("file rejected (it will be tried again on the next run)", "file", pf.file.Path, "reason", l.Message)
+			continue
+		}
+		loaded++
+		res.FilesNew++
+		_ = sqlfiles.Exec(ctx, conn, "ops/step_timing_insert.sql", runID, "extract", label, time.Since(start).Seconds(), l.RowsRead)
+		log.Info("file landed", "file", label, "rows", l.RowsRead, "quarantined", l.RowsQuarantined,
+			"seconds", round(time.Since(start)))
+	}
+	opt.Progress.finish()
+	return loaded, nil
+}
+
+// describe hashes a file and notes its size and modification time (when it was received).
+func describe(path string) (extract.File, error) {
+	fh, err := os.Open(path)
+	if err != nil {
+		return extract.File{}, err
+	}
+	defer fh.Close()
+	st, err := fh.Stat()
+	if err != nil {
+		return extract.File{}, err
+	}
+	if st.IsDir() {
+		return extract.File{Size: -1}, nil
+	}
+	h := sha256.New()
+	if _, err := io.Copy(h, fh); err != nil {
+		return extract.File{}, fmt.Errorf("read %s: %w", path, err)
+	}
+	return extract.File{Path: path, Name: filepath.Base(path), SHA256: hex.EncodeToString(h.Sum(nil)),
+		Size: st.Size(), ReceivedAt: st.ModTime()}, nil
+}
+
+func nullable(s string) any {
+	if s == "" {
+		return nil
+	}
+	return s
+}
+
+func round(d time.Duration) float64 { return float64(d.Round(time.Millisecond)) / float64(time.Second) }

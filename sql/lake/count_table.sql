@@ -1,0 +1,2 @@
+-- Rows of one warehouse table, for the lake's manifest.
+SELECT count(*) FROM {{ident .Schema}}.{{ident .Table}};

@@ -1,0 +1,1 @@
+INSERT INTO ref.provider (provider, organisation, system, kind, trust_rank) VALUES (?, ?, ?, ?, ?);

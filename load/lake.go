@@ -55,6 +55,9 @@ func PublishLake(ctx context.Context, db *sql.DB, lake string, runID int64) (str
 		rel := filepath.Join(schema, table)
 		out := filepath.Join(snap, rel)
 		glob := rel + "/*.parquet"
+		if err := os.MkdirAll(filepath.Dir(out), 0o755); err != nil {
+			return "", err
+		}
 		if partitioned {
 			glob = rel + "/*/*.parquet"
 		} else {

@@ -77,3 +77,19 @@ func ApplySchema(ctx context.Context, db *sql.DB) error {
 	}
 	return nil
 }
+
+// OpenReadOnly opens an existing warehouse for queries only, so an analyst's session can
+// never change it (and several can read at once while no job is writing).
+func OpenReadOnly(ctx context.Context, path string) (*sql.DB, error) {
+	if _, err := os.Stat(path); err != nil {
+		return nil, fmt.Errorf("warehouse: %w (run `ccare demo` or `ccare run nightly` first)", err)
+	}
+	connector, err := duckdb.NewConnector(path+"?access_mode=read_only", func(execer driver.ExecerContext) error {
+		_, err := execer.ExecContext(ctx, "SET TimeZone = 'Europe/London'", nil)
+		return err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("open warehouse %s: %w", path, err)
+	}
+	return sql.OpenDB(connector), nil
+}

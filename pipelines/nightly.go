@@ -27,7 +27,7 @@ type RunOptions struct {
 	Job       string   // nightly (every feed) | hourly (feeds whose cadence is hourly)
 	Providers []string // only these providers; empty means all
 	Log       *slog.Logger
-	Progress  Progress // nil: none
+	Progress  *Progress // nil: none
 	Now       func() time.Time
 }
 
@@ -100,7 +100,7 @@ func Run(ctx context.Context, cfg *Config, opt RunOptions) (res RunResult, err e
 			msg = strings.TrimPrefix(msg+"; ", "; ") + fmt.Sprintf("%d file(s) rejected", len(res.Rejected))
 		}
 		ferr := sqlfiles.Exec(context.WithoutCancel(ctx), conn, "ops/run_finish.sql", now(), res.Status,
-			res.FilesNew, res.FilesSkipped, res.FilesRejected, nullable(msg), res.RunID, res.RunID)
+			res.FilesNew, res.FilesSkipped, res.FilesRejected, nullable(msg), res.RunID)
 		if err == nil {
 			err = ferr
 		}

@@ -154,7 +154,8 @@ var london = func() *time.Location {
 }()
 
 func writeAtomic(path string, write func(string) error) error {
-	tmp := path + ".tmp"
+	// The extension stays last: excelize chooses the format by it.
+	tmp := filepath.Join(filepath.Dir(path), ".writing-"+filepath.Base(path))
 	if err := write(tmp); err != nil {
 		_ = os.Remove(tmp)
 		return err

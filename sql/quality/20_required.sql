@@ -9,9 +9,9 @@ WITH ids AS (
 )
 SELECT
     'staging'                                            AS stage,
-    CASE entity WHEN 'person' THEN 'REQ-001' ELSE 'REQ-002' END AS rule_id,
-    CASE WHEN record_id IS NULL THEN format('{}: line {}: no record identifier', entity, _line)
-         ELSE format('{}: line {}: no patient identifier', entity, _line) END AS reason,
+    CASE ids.entity WHEN 'person' THEN 'REQ-001' ELSE 'REQ-002' END AS rule_id,
+    CASE WHEN record_id IS NULL THEN format('{}: line {}: no record identifier', ids.entity, _line)
+         ELSE format('{}: line {}: no patient identifier', ids.entity, _line) END AS reason,
     _provider AS provider, _feed AS feed, _file_sha256 AS file_sha256, f.file_name,
     _row_number AS row_number, _line AS line, _batch_id AS batch_id
 FROM ids

@@ -13,5 +13,5 @@ SELECT
     max(f.received_at)                                                      AS last_received
 FROM ref.provider p
 LEFT JOIN ops.file_ledger f ON f.provider = p.provider
-GROUP BY ALL
+GROUP BY p.provider, p.organisation, p.system, p.trust_rank
 ORDER BY p.trust_rank, p.provider;

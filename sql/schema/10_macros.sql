@@ -7,17 +7,10 @@
 CREATE OR REPLACE MACRO nhs_number_valid(n) AS (
     CASE
         WHEN n IS NULL OR NOT regexp_full_match(n, '[0-9]{10}') THEN false
-        ELSE (
-            WITH s AS (
-                SELECT 11 - (
-                    list_sum(list_transform(range(1, 10),
-                        i -> (10 - i + 1) * CAST(substr(n, i::INTEGER, 1) AS INTEGER))) % 11
-                ) AS c
-            )
-            SELECT CASE c WHEN 11 THEN 0 ELSE c END <> 10
-               AND CASE c WHEN 11 THEN 0 ELSE c END = CAST(substr(n, 10, 1) AS INTEGER)
-            FROM s
-        )
+        -- (11 - s % 11) % 11 turns 11 into 0 and leaves 10, which no digit can equal.
+        ELSE (11 - list_sum(list_transform(range(1, 10),
+                  lambda i: (11 - i) * CAST(substr(n, i::INTEGER, 1) AS INTEGER))) % 11) % 11
+             = CAST(substr(n, 10, 1) AS INTEGER)
     END
 );
 

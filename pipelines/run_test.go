@@ -1,0 +1,115 @@
+package pipelines_test
+
+import (
+	"context"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/bnssg-connecting-care/ccare/pipelines"
+)
+
+// smallCommunity copies testdata/small (a hand-written inbox: a few people, each habit
+// once) into a temporary directory, as received at the end of 1 November 2026.
+func smallCommunity(t *testing.T) (string, *pipelines.Config) {
+	t.Helper()
+	dir := t.TempDir()
+	received := time.Date(2026, 11, 1, 23, 59, 59, 0, time.UTC)
+	err := filepath.WalkDir("testdata/small", func(path string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		rel, _ := filepath.Rel("testdata/small", path)
+		out := filepath.Join(dir, rel)
+		data, err := os.ReadFile(path)
+		if err != nil {
+			return err
+		}
+		if err := os.MkdirAll(filepath.Dir(out), 0o755); err != nil {
+			return err
+		}
+		if err := os.WriteFile(out, data, 0o644); err != nil {
+			return err
+		}
+		return os.Chtimes(out, received, received)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg, err := pipelines.DemoConfig(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return dir, cfg
+}
+
+func TestSmallCommunity(t *testing.T) {
+	_, cfg := smallCommunity(t)
+	res, err := pipelines.Run(context.Background(), cfg, pipelines.RunOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.FilesNew != 10 || len(res.SkippedSystems) != 6 {
+		t.Fatalf("run: %+v", res)
+	}
+	db := (&community{cfg: cfg}).db(t)
+	for _, tt := range []struct {
+		what string
+		q    string
+		want int64
+	}{
+		{"people (two valid NHS numbers; one typed with spaces)", "SELECT count(*) FROM core.person", 2},
+		{"Ann is known to GP and ED", "SELECT provider_count FROM core.person WHERE nhs_number = '9434765919'", 2},
+		{"Bob is known to EMIS, TPP and OOH", "SELECT provider_count FROM core.person WHERE nhs_number = '9434765870'", 3},
+		{"GP survivorship: TPP's later registration gives Robert", "SELECT count(*) FROM core.person WHERE given_name = 'Robert'", 1},
+		{"unlinked local ids kept", "SELECT count(*) FROM core.person_link WHERE person_id IS NULL", 1},
+		{"cut-short record quarantined at extract", "SELECT count(*) FROM quality.quarantine WHERE rule_id = 'EXT-001' AND line = 6", 1},
+		{"future onset quarantined", "SELECT count(*) FROM quality.quarantine WHERE rule_id = 'DAT-002' AND provider = 'gp-emis'", 1},
+		{"impossible date quarantined", "SELECT count(*) FROM quality.quarantine WHERE rule_id = 'DAT-001' AND reason LIKE '%31/13/1980%'", 1},
+		{"duplicate superseded", "SELECT rows_superseded FROM ops.file_ledger WHERE file_name = 'EMIS_Patients_20261101.csv'", 1},
+		{"conservation everywhere", "SELECT count(*) FROM ops.file_ledger WHERE rows_read <> rows_loaded + rows_quarantined + rows_superseded", 0},
+		{"Read v2 mapped", "SELECT count(*) FROM core.condition WHERE code = 'G20..' AND snomed_code = '38341003'", 1},
+		{"ED diagnosis tied to its attendance", "SELECT count(*) FROM core.condition c JOIN core.encounter e USING (encounter_id) WHERE c.provider = 'uhbw-ed'", 1},
+		{"OOH outcome kept with its line break", "SELECT count(*) FROM core.encounter WHERE outcome_text LIKE 'Advised; call 999 if worse.\nSaid \"ok\"'", 1},
+		{"offset times are instants", "SELECT count(*) FROM core.encounter WHERE start_at = TIMESTAMPTZ '2026-07-14 20:05:00+00'", 1},
+	} {
+		if got := count(t, db, tt.q); got != tt.want {
+			t.Errorf("%s: %s = %d, want %d", tt.what, tt.q, got, tt.want)
+		}
+	}
+}
+
+func TestRejectedFileIsReportedAndRetried(t *testing.T) {
+	dir, cfg := smallCommunity(t)
+	bad := filepath.Join(dir, "inbox", "gp-tpp", "patients", "SRPatient_20261101.txt")
+	data, _ := os.ReadFile(bad)
+	if err := os.WriteFile(bad, []byte(strings.Replace(string(data), "|Postcode|", "|PostCode2|", 1)), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for run := 1; run <= 2; run++ {
+		res, err := pipelines.Run(context.Background(), cfg, pipelines.RunOptions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if res.FilesRejected != 1 || len(res.Rejected) != 1 {
+			t.Fatalf("run %d: %+v", run, res)
+		}
+		msg := res.Rejected[0]
+		if !strings.Contains(msg, bad+" line 1") || !strings.Contains(msg, "Postcode") {
+			t.Errorf("rejection %q should name the file, line 1 and the missing column", msg)
+		}
+		if run == 1 && res.FilesNew != 9 {
+			t.Errorf("run 1 loaded %d files; the other providers should carry on", res.FilesNew)
+		}
+	}
+	db := (&community{cfg: cfg}).db(t)
+	if n := count(t, db, "SELECT count(*) FROM ops.file_ledger WHERE status = 'rejected'"); n != 1 {
+		t.Errorf("%d rejected ledger rows after two runs, want 1", n)
+	}
+	if n := count(t, db, "SELECT count(*) FROM raw.gp_tpp_patients"); n != 0 {
+		t.Errorf("a rejected file landed %d rows", n)
+	}
+}

@@ -133,3 +133,17 @@ func (l *lineReader) Next() (Record, error) {
 		return Record{Fields: l.fields, Line: l.line}, nil
 	}
 }
+
+// DuckDBReadOptions are the read_csv options that read the same layout, for the benchmark
+// that measures DuckDB's own reader as the floor.
+func (o *CSVOptions) DuckDBReadOptions() string {
+	d := o.Delimiter
+	if d == `\t` {
+		d = "\t"
+	}
+	q := `quote = '"', escape = '"'`
+	if !o.Quoting {
+		q = "quote = ''"
+	}
+	return fmt.Sprintf("delim = '%s', %s", strings.ReplaceAll(d, "'", "''"), q)
+}

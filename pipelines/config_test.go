@@ -104,3 +104,23 @@ func unwrapAll(err error) error {
 		err = u.Unwrap()
 	}
 }
+
+// FuzzParseConfig: any text either parses into a valid configuration or fails with an
+// error naming the configuration; it never panics.
+func FuzzParseConfig(f *testing.F) {
+	f.Add([]byte(goodConfig))
+	f.Add(demoConfig)
+	f.Add([]byte("providers: [{id: x, feeds: [{name: a, format: csv, columns: {a: A}}]}]"))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		cfg, err := ParseConfig("fuzz.yaml", data, ".")
+		if err != nil {
+			if !strings.HasPrefix(err.Error(), "fuzz.yaml") {
+				t.Fatalf("error does not name the file: %v", err)
+			}
+			return
+		}
+		if len(cfg.Providers) == 0 {
+			t.Fatal("a configuration with no providers was accepted")
+		}
+	})
+}

@@ -9,6 +9,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/xuri/excelize/v2"
+
 	"github.com/bnssg-connecting-care/ccare/pipelines"
 )
 
@@ -78,6 +80,30 @@ func TestSmallCommunity(t *testing.T) {
 	} {
 		if got := count(t, db, tt.q); got != tt.want {
 			t.Errorf("%s: %s = %d, want %d", tt.what, tt.q, got, tt.want)
+		}
+	}
+
+	// The reports: the workbook opens and lists every configured system; the page suppresses
+	// the small count of people.
+	x, err := excelize.OpenFile(filepath.Join(cfg.Reports, "summary.xlsx"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer x.Close()
+	rows, err := x.GetRows("Systems")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rows) != 4+10 || rows[4][0] != "gp-emis" || rows[4][5] != "5" {
+		t.Errorf("Systems sheet: %q", rows)
+	}
+	page, err := os.ReadFile(filepath.Join(cfg.Reports, "summary.html"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"<b>&lt;8</b>people in the shared record", "nbt-pas (patient administration): format hl7v2 not built yet", "EXT-001"} {
+		if !strings.Contains(string(page), want) {
+			t.Errorf("summary.html lacks %q", want)
 		}
 	}
 }

@@ -94,7 +94,7 @@ func TestSmallCommunity(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(rows) != 4+10 || rows[4][0] != "gp-emis" || rows[4][5] != "5" {
+	if len(rows) != 4+10 || rows[4][0] != "gp-emis" || rows[4][5] != "9" {
 		t.Errorf("Systems sheet: %q", rows)
 	}
 	page, err := os.ReadFile(filepath.Join(cfg.Reports, "summary.html"))

@@ -1,0 +1,409 @@
+package pipelines_test
+
+import (
+	"context"
+	"database/sql"
+	"encoding/csv"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/bnssg-connecting-care/ccare/load"
+	"github.com/bnssg-connecting-care/ccare/pipelines"
+	"github.com/bnssg-connecting-care/ccare/synth"
+)
+
+// community generates a small community once per test binary and runs the nightly job.
+type community struct {
+	dir     string
+	cfg     *pipelines.Config
+	first   pipelines.RunResult
+	records []map[string]string
+	links   []map[string]string
+	people  []map[string]string
+}
+
+func newCommunity(t *testing.T, people int, seed int64) *community {
+	t.Helper()
+	ctx := context.Background()
+	dir := t.TempDir()
+	if _, err := synth.Generate(ctx, synth.Options{Dir: dir, Patients: people, Seed: seed,
+		Day: time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC)}); err != nil {
+		t.Fatal(err)
+	}
+	cfg, err := pipelines.DemoConfig(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := pipelines.Run(ctx, cfg, pipelines.RunOptions{Job: "nightly"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return &community{dir: dir, cfg: cfg, first: res,
+		records: readCSV(t, filepath.Join(dir, "truth", "records.csv")),
+		links:   readCSV(t, filepath.Join(dir, "truth", "person_links.csv")),
+		people:  readCSV(t, filepath.Join(dir, "truth", "people.csv")),
+	}
+}
+
+func readCSV(t *testing.T, path string) []map[string]string {
+	t.Helper()
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	all, err := csv.NewReader(f).ReadAll()
+	if err != nil {
+		t.Fatalf("%s: %v", path, err)
+	}
+	var out []map[string]string
+	for _, row := range all[1:] {
+		m := map[string]string{}
+		for i, h := range all[0] {
+			m[h] = row[i]
+		}
+		out = append(out, m)
+	}
+	return out
+}
+
+func (c *community) db(t *testing.T) *sql.DB {
+	t.Helper()
+	db, err := load.OpenReadOnly(context.Background(), c.cfg.Warehouse)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	return db
+}
+
+func count(t *testing.T, db *sql.DB, q string, args ...any) int64 {
+	t.Helper()
+	var n int64
+	if err := db.QueryRow(q, args...).Scan(&n); err != nil {
+		t.Fatalf("%s: %v", q, err)
+	}
+	return n
+}
+
+// feedsWithNHS are the feeds whose records carry an NHS number and so identify a person.
+var feedsWithNHS = map[string]bool{"gp-emis/patients": true, "gp-tpp/patients": true, "uhbw-ed/attendances": true, "ooh-adastra/cases": true}
+
+func TestEndToEndAgainstTruth(t *testing.T) {
+	c := newCommunity(t, 2000, 7)
+	db := c.db(t)
+	if c.first.FilesNew != 10 || c.first.FilesRejected != 0 || !c.first.Rebuilt {
+		t.Fatalf("first run: %+v", c.first)
+	}
+
+	t.Run("ledger matches the truth file by file", func(t *testing.T) {
+		type counts struct{ read, loaded, quarantined, superseded int64 }
+		want := map[string]*counts{}
+		for _, r := range c.records {
+			k := r["file"]
+			if want[k] == nil {
+				want[k] = &counts{}
+			}
+			want[k].read++
+			switch r["fate"] {
+			case "load":
+				want[k].loaded++
+			case "quarantine":
+				want[k].quarantined++
+			case "superseded":
+				want[k].superseded++
+			default:
+				t.Fatalf("truth fate %q", r["fate"])
+			}
+		}
+		rows, err := db.Query("SELECT file_name, status, rows_read, rows_loaded, rows_quarantined, rows_superseded FROM ops.file_ledger")
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer rows.Close()
+		seen := 0
+		for rows.Next() {
+			var name, status string
+			var got counts
+			if err := rows.Scan(&name, &status, &got.read, &got.loaded, &got.quarantined, &got.superseded); err != nil {
+				t.Fatal(err)
+			}
+			seen++
+			w := want[filepath.Base(name)]
+			if w == nil {
+				// A file with no records has no rows in records.csv.
+				w = &counts{}
+			}
+			if status != "loaded" || got != *w {
+				t.Errorf("%s: status %s, ledger %+v, truth %+v", name, status, got, *w)
+			}
+			if got.read != got.loaded+got.quarantined+got.superseded {
+				t.Errorf("%s: conservation broken: %+v", name, got)
+			}
+		}
+		if seen != 10 {
+			t.Errorf("ledger has %d files, want 10", seen)
+		}
+	})
+
+	t.Run("every quarantined record is held with its rule and line", func(t *testing.T) {
+		want := map[string]bool{}
+		for _, r := range c.records {
+			if r["fate"] != "quarantine" {
+				continue
+			}
+			rule := map[string]string{"malformed": "EXT-001", "future_date": "DAT-002"}[r["reason"]]
+			want[fmt.Sprintf("%s line %s %s", r["file"], r["line"], rule)] = true
+		}
+		rows, err := db.Query("SELECT DISTINCT file_name, line, rule_id FROM quality.quarantine WHERE record IS NOT NULL")
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer rows.Close()
+		got := map[string]bool{}
+		for rows.Next() {
+			var file, rule string
+			var line int64
+			if err := rows.Scan(&file, &line, &rule); err != nil {
+				t.Fatal(err)
+			}
+			got[fmt.Sprintf("%s line %d %s", file, line, rule)] = true
+		}
+		if len(want) == 0 {
+			t.Fatal("the generator wrote no quarantine habits: the test would prove nothing")
+		}
+		for k := range want {
+			if !got[k] {
+				t.Errorf("truth quarantines %s; the warehouse does not", k)
+			}
+		}
+		for k := range got {
+			if !want[k] {
+				t.Errorf("the warehouse quarantines %s; the truth does not", k)
+			}
+		}
+	})
+
+	t.Run("one person per true person with a valid NHS number", func(t *testing.T) {
+		nhsOf := map[string]string{}
+		for _, p := range c.people {
+			nhsOf[p["person_key"]] = p["nhs_number"]
+		}
+		wantNHS := map[string]bool{}
+		for _, r := range c.records {
+			if feedsWithNHS[r["provider"]+"/"+r["feed"]] && r["fate"] == "load" && (r["nhs"] == "ok" || r["nhs"] == "spaced") {
+				wantNHS[nhsOf[r["person_key"]]] = true
+			}
+		}
+		rows, err := db.Query("SELECT nhs_number FROM core.person")
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer rows.Close()
+		got := map[string]bool{}
+		for rows.Next() {
+			var n string
+			if err := rows.Scan(&n); err != nil {
+				t.Fatal(err)
+			}
+			if got[n] {
+				t.Errorf("NHS number %s has two rows in core.person", n)
+			}
+			got[n] = true
+		}
+		if len(got) != len(wantNHS) {
+			t.Errorf("core.person has %d people, the truth %d", len(got), len(wantNHS))
+		}
+		for n := range wantNHS {
+			if !got[n] {
+				t.Errorf("true person with NHS number %s is missing from core.person", n)
+			}
+		}
+		if two := count(t, db, "SELECT count(*) FROM core.person WHERE provider_count >= 2"); two == 0 {
+			t.Error("no person is known to two systems: linking across systems is untested")
+		}
+	})
+
+	t.Run("links never merge or split true people; unlinked ids are kept", func(t *testing.T) {
+		keyOf := map[string]string{}
+		for _, l := range c.links {
+			keyOf[l["provider"]+"|"+l["local_id"]] = l["person_key"]
+		}
+		rows, err := db.Query("SELECT provider, local_id, person_id, link_note FROM core.person_link")
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer rows.Close()
+		keysOfPerson := map[int64]map[string]bool{}
+		personsOfKey := map[string]map[int64]bool{}
+		unlinked := 0
+		for rows.Next() {
+			var provider, local, note string
+			var pid sql.NullInt64
+			if err := rows.Scan(&provider, &local, &pid, &note); err != nil {
+				t.Fatal(err)
+			}
+			key, ok := keyOf[provider+"|"+local]
+			if !ok {
+				t.Errorf("person_link %s %s is not a true local id", provider, local)
+				continue
+			}
+			if !pid.Valid {
+				unlinked++
+				if !strings.HasPrefix(note, "unlinked: ") {
+					t.Errorf("%s %s unlinked without a reason: %q", provider, local, note)
+				}
+				continue
+			}
+			if keysOfPerson[pid.Int64] == nil {
+				keysOfPerson[pid.Int64] = map[string]bool{}
+			}
+			keysOfPerson[pid.Int64][key] = true
+			if personsOfKey[key] == nil {
+				personsOfKey[key] = map[int64]bool{}
+			}
+			personsOfKey[key][pid.Int64] = true
+		}
+		for pid, keys := range keysOfPerson {
+			if len(keys) > 1 {
+				t.Errorf("person_id %d merges true people %v", pid, keys)
+			}
+		}
+		for key, pids := range personsOfKey {
+			if len(pids) > 1 {
+				t.Errorf("true person %s is split over person_ids %v", key, pids)
+			}
+		}
+		if unlinked == 0 {
+			t.Error("no unlinked local id: the missing/mistyped NHS number habits are untested")
+		}
+	})
+
+	t.Run("core rows per feed match the truth", func(t *testing.T) {
+		want := map[string]int64{}
+		for _, r := range c.records {
+			if r["fate"] == "load" {
+				want[r["provider"]+"/"+r["feed"]]++
+			}
+		}
+		for feed, q := range map[string]string{
+			"gp-emis/problems":    "SELECT count(*) FROM core.condition WHERE provider = 'gp-emis'",
+			"gp-emis/allergies":   "SELECT count(*) FROM core.allergy WHERE provider = 'gp-emis'",
+			"gp-emis/medications": "SELECT count(*) FROM core.medication WHERE provider = 'gp-emis'",
+			"gp-tpp/problems":     "SELECT count(*) FROM core.condition WHERE provider = 'gp-tpp'",
+			"gp-tpp/allergies":    "SELECT count(*) FROM core.allergy WHERE provider = 'gp-tpp'",
+			"gp-tpp/medications":  "SELECT count(*) FROM core.medication WHERE provider = 'gp-tpp'",
+			"uhbw-ed/attendances": "SELECT count(*) FROM core.encounter WHERE provider = 'uhbw-ed'",
+			"ooh-adastra/cases":   "SELECT count(*) FROM core.encounter WHERE provider = 'ooh-adastra'",
+		} {
+			if got := count(t, db, q); got != want[feed] {
+				t.Errorf("%s: core has %d rows, truth loads %d", feed, got, want[feed])
+			}
+		}
+	})
+
+	t.Run("Read v2 codes map to SNOMED CT", func(t *testing.T) {
+		if n := count(t, db, "SELECT count(*) FROM core.condition WHERE code_system = 'read-v2'"); n == 0 {
+			t.Fatal("no Read v2 conditions generated")
+		}
+		if n := count(t, db, "SELECT count(*) FROM core.condition WHERE snomed_code IS NULL"); n != 0 {
+			t.Errorf("%d conditions have no SNOMED CT code", n)
+		}
+	})
+
+	t.Run("the lake has the core's counts", func(t *testing.T) {
+		data, err := os.ReadFile(filepath.Join(c.cfg.Lake, "current", "manifest.json"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, table := range load.LakeTables {
+			if !strings.Contains(string(data), `"`+table+`"`) {
+				t.Errorf("manifest lacks %s", table)
+			}
+			schema, name, _ := strings.Cut(table, ".")
+			dir := filepath.Join(c.cfg.Lake, "current", schema, name)
+			lake := count(t, db, fmt.Sprintf("SELECT count(*) FROM read_parquet('%s/**/*.parquet', hive_partitioning = true)", dir))
+			core := count(t, db, "SELECT count(*) FROM "+table)
+			if lake != core || core == 0 {
+				t.Errorf("%s: lake %d rows, warehouse %d", table, lake, core)
+			}
+		}
+	})
+
+	t.Run("the summary reports exist", func(t *testing.T) {
+		for _, p := range c.first.Reports {
+			st, err := os.Stat(p)
+			if err != nil || st.Size() < 1000 {
+				t.Errorf("report %s: %v", p, err)
+			}
+		}
+	})
+}
+
+// snapshot fingerprints every table a second run must leave alone.
+func snapshot(t *testing.T, db *sql.DB) map[string]string {
+	t.Helper()
+	out := map[string]string{}
+	rows, err := db.Query(`SELECT schema_name, table_name FROM duckdb_tables()
+		WHERE schema_name IN ('raw', 'core', 'quality', 'ref') OR (schema_name = 'ops' AND table_name = 'file_ledger')`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var tables []string
+	for rows.Next() {
+		var s, n string
+		if err := rows.Scan(&s, &n); err != nil {
+			t.Fatal(err)
+		}
+		tables = append(tables, s+"."+n)
+	}
+	rows.Close()
+	sort.Strings(tables)
+	for _, table := range tables {
+		var fp sql.NullString
+		q := fmt.Sprintf("SELECT md5(string_agg(t::VARCHAR, '\n' ORDER BY t::VARCHAR)) || ':' || count(*) FROM %s t", table)
+		if err := db.QueryRow(q).Scan(&fp); err != nil {
+			t.Fatalf("%s: %v", q, err)
+		}
+		out[table] = fp.String
+	}
+	return out
+}
+
+func TestSecondRunChangesNothing(t *testing.T) {
+	c := newCommunity(t, 300, 3)
+	db := c.db(t)
+	before := snapshot(t, db)
+	db.Close()
+	lakeBefore, _ := os.Readlink(filepath.Join(c.cfg.Lake, "current"))
+
+	// The demo again: the same files are generated (byte-identical) and the run skips them.
+	if _, err := synth.Generate(context.Background(), synth.Options{Dir: c.dir, Patients: 300, Seed: 3,
+		Day: time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC)}); err != nil {
+		t.Fatal(err)
+	}
+	res, err := pipelines.Run(context.Background(), c.cfg, pipelines.RunOptions{Job: "nightly"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.FilesNew != 0 || res.FilesSkipped != 10 || res.Rebuilt {
+		t.Errorf("second run: %+v", res)
+	}
+	after := snapshot(t, c.db(t))
+	if len(before) < 10 {
+		t.Fatalf("only %d tables fingerprinted", len(before))
+	}
+	for table, fp := range before {
+		if after[table] != fp {
+			t.Errorf("%s changed: %s → %s", table, fp, after[table])
+		}
+	}
+	if lakeAfter, _ := os.Readlink(filepath.Join(c.cfg.Lake, "current")); lakeAfter != lakeBefore {
+		t.Errorf("lake switched from %s to %s with nothing new", lakeBefore, lakeAfter)
+	}
+}

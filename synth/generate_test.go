@@ -1,0 +1,340 @@
+package synth
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"encoding/csv"
+	"encoding/hex"
+	"errors"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+)
+
+var testDay = time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC)
+
+func generate(t testing.TB, dir string, people int, seed int64) Summary {
+	t.Helper()
+	sum, err := Generate(context.Background(), Options{Dir: dir, Patients: people, Seed: seed, Day: testDay})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return sum
+}
+
+// readTree maps every file's path below dir to its bytes.
+func readTree(t *testing.T, dir string) map[string][]byte {
+	t.Helper()
+	files := map[string][]byte{}
+	err := filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		rel, _ := filepath.Rel(dir, path)
+		files[rel], err = os.ReadFile(path)
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return files
+}
+
+func TestDeterministic(t *testing.T) {
+	a, b, c := t.TempDir(), t.TempDir(), t.TempDir()
+	generate(t, a, 300, 42)
+	generate(t, b, 300, 42)
+	generate(t, c, 300, 43)
+	fa, fb, fc := readTree(t, a), readTree(t, b), readTree(t, c)
+	if len(fa) != 15 {
+		t.Errorf("%d files, want 10 drop files and 5 truth files", len(fa))
+	}
+	for name, data := range fa {
+		if !bytes.Equal(data, fb[name]) {
+			t.Errorf("%s differs between two runs with the same seed", name)
+		}
+	}
+	if len(fb) != len(fa) {
+		t.Errorf("second run wrote %d files, first %d", len(fb), len(fa))
+	}
+	if bytes.Equal(fa["truth/people.csv"], fc["truth/people.csv"]) {
+		t.Error("seeds 42 and 43 gave the same people")
+	}
+}
+
+// Regenerating replaces the day's files and leaves everything else alone, with no
+// temporary files left behind.
+func TestRegenerate(t *testing.T) {
+	dir, fresh := t.TempDir(), t.TempDir()
+	generate(t, dir, 200, 1)
+	other := filepath.Join(dir, "inbox", "gp-emis", "patients", "EMIS_Patients_20261031.csv")
+	if err := os.WriteFile(other, []byte("yesterday\r\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	generate(t, dir, 200, 2)
+	generate(t, fresh, 200, 2)
+	got, want := readTree(t, dir), readTree(t, fresh)
+	if string(got["inbox/gp-emis/patients/EMIS_Patients_20261031.csv"]) != "yesterday\r\n" {
+		t.Error("another day's file was changed")
+	}
+	delete(got, "inbox/gp-emis/patients/EMIS_Patients_20261031.csv")
+	if len(got) != len(want) {
+		t.Errorf("%d files after regenerating, want %d: %v", len(got), len(want), slices.Sorted(mapKeys(got)))
+	}
+	for name, data := range want {
+		if !bytes.Equal(got[name], data) {
+			t.Errorf("%s was not replaced by the new run", name)
+		}
+	}
+}
+
+func mapKeys[V any](m map[string]V) func(func(string) bool) {
+	return func(yield func(string) bool) {
+		for k := range m {
+			if !yield(k) {
+				return
+			}
+		}
+	}
+}
+
+func TestCanceled(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	_, err := Generate(ctx, Options{Dir: t.TempDir(), Patients: 100})
+	if !errors.Is(err, context.Canceled) {
+		t.Fatalf("Generate with a cancelled context: %v, want context.Canceled", err)
+	}
+}
+
+// feedLayout is what the test knows about each feed, independently of the generator.
+type feedLayout struct {
+	delim     rune
+	local     int    // column of the patient's local id
+	nhs       int    // column of the NHS number, or -1
+	event     int    // column of the event date, or -1
+	dateStyle string // layout of the event date
+}
+
+var layouts = map[string]feedLayout{
+	"gp-emis/patients":    {',', 0, 1, -1, ""},
+	"gp-emis/problems":    {',', 1, -1, 5, "2006-01-02"},
+	"gp-emis/allergies":   {',', 1, -1, 7, "2006-01-02"},
+	"gp-emis/medications": {',', 1, -1, 5, "2006-01-02"},
+	"gp-tpp/patients":     {'|', 0, 1, -1, ""},
+	"gp-tpp/problems":     {'|', 1, -1, 4, "02/01/2006"},
+	"gp-tpp/allergies":    {'|', 1, -1, 6, "02/01/2006"},
+	"gp-tpp/medications":  {'|', 1, -1, 5, "02/01/2006"},
+	"ooh-adastra/cases":   {';', 1, 2, 8, time.RFC3339},
+	"uhbw-ed/attendances": {',', 1, 2, 8, "2006-01-02"},
+}
+
+func readCSV(t *testing.T, path string) []map[string]string {
+	t.Helper()
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	rows, err := csv.NewReader(f).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []map[string]string
+	for _, r := range rows[1:] {
+		m := map[string]string{}
+		for i, h := range rows[0] {
+			m[h] = r[i]
+		}
+		out = append(out, m)
+	}
+	return out
+}
+
+var spacedNHS = regexp.MustCompile(`^[0-9]{3} [0-9]{3} [0-9]{4}$`)
+
+// TestTruth checks the ground truth against the files as a pipeline would read them.
+func TestTruth(t *testing.T) {
+	dir := t.TempDir()
+	sum := generate(t, dir, 1500, 5)
+	truth := filepath.Join(dir, "truth")
+
+	people := readCSV(t, filepath.Join(truth, "people.csv"))
+	if len(people) != 1500 || sum.People != 1500 {
+		t.Fatalf("%d people in people.csv, summary %d; want 1500", len(people), sum.People)
+	}
+	seenNHS := map[string]bool{}
+	for _, p := range people {
+		if n := p["nhs_number"]; n != "" {
+			if !ValidNHSNumber(n) || !strings.HasPrefix(n, "999") || seenNHS[n] {
+				t.Errorf("%s: NHS number %s invalid, outside the test range, or shared", p["person_key"], n)
+			}
+			seenNHS[n] = true
+		}
+	}
+
+	links := map[string]string{} // provider/local_id -> person_key
+	for _, l := range readCSV(t, filepath.Join(truth, "person_links.csv")) {
+		links[l["provider"]+"/"+l["local_id"]] = l["person_key"]
+	}
+
+	readMap := map[string]string{}
+	for _, c := range readCSV(t, filepath.Join(truth, "code_map.csv")) {
+		readMap[c["source_code"]] = c["snomed_code"]
+	}
+
+	byFile := map[string][]map[string]string{}
+	for _, r := range readCSV(t, filepath.Join(truth, "records.csv")) {
+		byFile[r["provider"]+"/"+r["feed"]] = append(byFile[r["provider"]+"/"+r["feed"]], r)
+	}
+
+	files := readCSV(t, filepath.Join(truth, "files.csv"))
+	if len(files) != 10 || sum.Files != 10 {
+		t.Fatalf("%d files in files.csv, summary %d; want 10", len(files), sum.Files)
+	}
+	received := time.Date(2026, 11, 1, 23, 59, 59, 0, london)
+	patients := map[string]bool{} // provider/local_id of every patients-file record
+	total, habits := 0, map[string]int{}
+	for _, f := range files {
+		key := f["provider"] + "/" + f["feed"]
+		lay, ok := layouts[key]
+		if !ok {
+			t.Fatalf("files.csv names an unknown feed %s", key)
+		}
+		path := filepath.Join(dir, "inbox", f["provider"], f["feed"], f["file"])
+		data, err := os.ReadFile(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		sha := sha256.Sum256(data)
+		if f["sha256"] != hex.EncodeToString(sha[:]) || f["bytes"] != strconv.Itoa(len(data)) {
+			t.Errorf("%s: files.csv bytes/sha256 do not match the file", key)
+		}
+		if fi, _ := os.Stat(path); !fi.ModTime().Equal(received) {
+			t.Errorf("%s: modified %s, want %s", key, fi.ModTime(), received)
+		}
+		rows := byFile[key]
+		if f["records"] != strconv.Itoa(len(rows)) {
+			t.Errorf("%s: files.csv says %s records, records.csv has %d", key, f["records"], len(rows))
+		}
+		total += len(rows)
+
+		cr := csv.NewReader(bytes.NewReader(data))
+		cr.Comma = lay.delim
+		cr.FieldsPerRecord = -1
+		cr.LazyQuotes = false
+		header, err := cr.Read()
+		if err != nil {
+			t.Fatalf("%s: header: %v", key, err)
+		}
+		var prev []string
+		for k, row := range rows {
+			rec, err := cr.Read()
+			if err != nil {
+				t.Fatalf("%s record %d: %v", key, k+1, err)
+			}
+			line, _ := cr.FieldPos(0)
+			where := key + " record " + row["record"]
+			if row["record"] != strconv.Itoa(k+1) || row["line"] != strconv.Itoa(line) {
+				t.Errorf("%s: truth says record %s line %s, file has record %d at line %d", where, row["record"], row["line"], k+1, line)
+			}
+			if row["record_id"] != rec[0] || row["local_id"] != rec[lay.local] {
+				t.Errorf("%s: truth ids %s/%s, file %s/%s", where, row["record_id"], row["local_id"], rec[0], rec[lay.local])
+			}
+			if links[f["provider"]+"/"+row["local_id"]] != row["person_key"] {
+				t.Errorf("%s: %s/%s is not linked to %s in person_links.csv", where, f["provider"], row["local_id"], row["person_key"])
+			}
+			if f["feed"] == "patients" {
+				patients[f["provider"]+"/"+row["local_id"]] = true
+			} else if strings.HasPrefix(f["provider"], "gp-") && !patients[f["provider"]+"/"+row["local_id"]] {
+				t.Errorf("%s: patient %s is not in %s's patients file", where, row["local_id"], f["provider"])
+			}
+			habits[row["reason"]]++
+			habits["nhs "+row["nhs"]]++
+
+			malformed := row["reason"] == "malformed"
+			if malformed != (len(rec) != len(header)) || len(rec) < len(header)-3 {
+				t.Errorf("%s: %d fields of %d, truth reason %q", where, len(rec), len(header), row["reason"])
+			}
+			if row["fate"] == "superseded" && (k+1 == len(rows) || rows[k+1]["record_id"] != row["record_id"] || rows[k+1]["fate"] != "load") {
+				t.Errorf("%s: superseded, but the next record is not its loaded copy", where)
+			}
+			if k > 0 && rows[k-1]["fate"] == "superseded" && !slices.Equal(prev, rec) {
+				t.Errorf("%s: a duplicate that differs from the record before it", where)
+			}
+			prev = rec
+
+			if lay.nhs >= 0 && !malformed {
+				n := rec[lay.nhs]
+				var good bool
+				switch row["nhs"] {
+				case "ok":
+					good = ValidNHSNumber(n)
+				case "spaced":
+					good = spacedNHS.MatchString(n) && ValidNHSNumber(strings.ReplaceAll(n, " ", ""))
+				case "missing":
+					good = n == ""
+				case "mistyped":
+					good = len(n) == 10 && !ValidNHSNumber(n)
+				}
+				if !good {
+					t.Errorf("%s: NHS number %q, truth says %q", where, n, row["nhs"])
+				}
+			} else if lay.nhs < 0 && row["nhs"] != "" {
+				t.Errorf("%s: nhs %q for a feed without NHS numbers", where, row["nhs"])
+			}
+
+			if lay.event >= 0 && !malformed {
+				ts, err := time.ParseInLocation(lay.dateStyle, rec[lay.event], london)
+				if err != nil {
+					t.Fatalf("%s: event date: %v", where, err)
+				}
+				y, m, d := ts.In(london).Date()
+				ed := time.Date(y, m, d, 0, 0, 0, 0, time.UTC)
+				future := row["reason"] == "future_date"
+				if future != ed.After(testDay) || (!future && !ed.Before(testDay)) || ed.After(testDay.AddDate(0, 0, 30)) {
+					t.Errorf("%s: event date %s, truth reason %q", where, rec[lay.event], row["reason"])
+				}
+			}
+			if key == "gp-emis/problems" && !malformed && rec[2] == "READ2" {
+				if _, ok := readMap[rec[3]]; !ok || rec[5] >= "2015-01-01" {
+					t.Errorf("%s: Read code %s (onset %s) not in code_map.csv or onset after 2014", where, rec[3], rec[5])
+				}
+			}
+		}
+		if _, err := cr.Read(); err != io.EOF {
+			t.Errorf("%s: more records in the file than in records.csv", key)
+		}
+	}
+	if total != sum.Records {
+		t.Errorf("records.csv has %d rows, summary says %d", total, sum.Records)
+	}
+	// With ~10,000 records every habit should have happened.
+	for _, h := range []string{"duplicate", "malformed", "future_date", "nhs spaced", "nhs missing", "nhs mistyped", "nhs ok"} {
+		if habits[h] == 0 {
+			t.Errorf("no record with habit %q in %d records", h, total)
+		}
+	}
+}
+
+// BenchmarkGenerate100k: the whole community of 100,000 people (override the size with
+// SYNTH_BENCH_PEOPLE).
+func BenchmarkGenerate100k(b *testing.B) {
+	n := 100_000
+	if v, err := strconv.Atoi(os.Getenv("SYNTH_BENCH_PEOPLE")); err == nil && v > 0 {
+		n = v
+	}
+	dir := b.TempDir()
+	for b.Loop() {
+		sum := generate(b, dir, n, 1)
+		b.ReportMetric(float64(sum.Records), "records")
+	}
+}

@@ -89,47 +89,40 @@ func EnsureRawTable(ctx context.Context, conn *sql.Conn, t Target) error {
 // column is rejected as a whole (ledger status 'rejected', nothing landed) and tried again
 // on the next run; the error return is kept for failures of the warehouse itself.
 func Land(ctx context.Context, conn *sql.Conn, t Target, f File, batchID int64, onRows func(n int64)) (res Landed, err error) {
-	if _, err := conn.ExecContext(ctx, "BEGIN TRANSACTION"); err != nil {
-		return res, err
-	}
-	defer func() {
-		if err != nil {
-			_, _ = conn.ExecContext(context.WithoutCancel(ctx), "ROLLBACK")
-			return
+	err = sqlfiles.InTransaction(ctx, conn, func() error {
+		if err := sqlfiles.Exec(ctx, conn, "extract/ledger_forget_rejected.sql", t.Provider, t.Feed, f.SHA256); err != nil {
+			return err
 		}
-		if _, cerr := conn.ExecContext(ctx, "COMMIT"); cerr != nil {
-			err = fmt.Errorf("commit %s: %w", f.Path, cerr)
+		if err := sqlfiles.QueryRow(ctx, conn, "extract/ledger_next_file_id.sql", nil, &res.FileID); err != nil {
+			return err
 		}
-	}()
-	if err := sqlfiles.Exec(ctx, conn, "extract/ledger_forget_rejected.sql", t.Provider, t.Feed, f.SHA256); err != nil {
-		return res, err
-	}
-	if err := sqlfiles.QueryRow(ctx, conn, "extract/ledger_next_file_id.sql", nil, &res.FileID); err != nil {
-		return res, err
-	}
-	res.Status = "loaded"
-	quarantined, readErr := landRecords(ctx, conn, t, f, batchID, res.FileID, &res.RowsRead, onRows)
-	var rejected *rejection
-	switch {
-	case errors.As(readErr, &rejected):
-		res.Status, res.Message, res.RowsRead = "rejected", rejected.Error(), 0
-		quarantined = nil
-	case readErr != nil:
-		return res, readErr
-	}
-	for _, q := range quarantined {
-		if err := sqlfiles.Exec(ctx, conn, "extract/quarantine_insert.sql", q.rule, q.reason, t.Provider, t.Feed,
-			f.SHA256, f.Name, q.rowNumber, q.line, batchID, q.record); err != nil {
-			return res, fmt.Errorf("quarantine %s line %d: %w", f.Path, q.line, err)
+		res.Status = "loaded"
+		quarantined, readErr := landRecords(ctx, conn, t, f, batchID, res.FileID, &res.RowsRead, onRows)
+		var rejected *rejection
+		switch {
+		case errors.As(readErr, &rejected):
+			res.Status, res.Message, res.RowsRead = "rejected", rejected.Error(), 0
+			quarantined = nil
+		case readErr != nil:
+			return readErr
 		}
+		for _, q := range quarantined {
+			if err := sqlfiles.Exec(ctx, conn, "extract/quarantine_insert.sql", q.rule, q.reason, t.Provider, t.Feed,
+				f.SHA256, f.Name, q.rowNumber, q.line, batchID, q.record); err != nil {
+				return fmt.Errorf("quarantine %s line %d: %w", f.Path, q.line, err)
+			}
+		}
+		res.RowsQuarantined = int64(len(quarantined))
+		var msg any
+		if res.Message != "" {
+			msg = res.Message
+		}
+		return sqlfiles.Exec(ctx, conn, "extract/ledger_insert.sql", res.FileID, t.Provider, t.Feed, t.Entity, f.Name,
+			f.SHA256, f.Size, f.ReceivedAt, batchID, res.Status, res.RowsRead, res.RowsQuarantined, msg)
+	})
+	if err != nil {
+		err = fmt.Errorf("land %s: %w", f.Path, err)
 	}
-	res.RowsQuarantined = int64(len(quarantined))
-	var msg any
-	if res.Message != "" {
-		msg = res.Message
-	}
-	err = sqlfiles.Exec(ctx, conn, "extract/ledger_insert.sql", res.FileID, t.Provider, t.Feed, t.Entity, f.Name,
-		f.SHA256, f.Size, f.ReceivedAt, batchID, res.Status, res.RowsRead, res.RowsQuarantined, msg)
 	return res, err
 }
 

@@ -62,20 +62,7 @@ func Open(ctx context.Context, path string, s Settings) (*sql.DB, error) {
 
 // ApplySchema runs sql/schema/*.sql in name order.
 func ApplySchema(ctx context.Context, db *sql.DB) error {
-	names, err := sqlfiles.Dir("schema")
-	if err != nil {
-		return err
-	}
-	for _, name := range names {
-		text, err := sqlfiles.File(name)
-		if err != nil {
-			return err
-		}
-		if _, err := db.ExecContext(ctx, text); err != nil {
-			return fmt.Errorf("apply %s: %w", name, err)
-		}
-	}
-	return nil
+	return sqlfiles.ExecDir(ctx, db, "schema", nil)
 }
 
 // OpenReadOnly opens an existing warehouse for queries only, so an analyst's session can

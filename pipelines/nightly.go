@@ -176,26 +176,18 @@ func builtFeeds(p Provider) int {
 	return n
 }
 
-func refreshProviders(ctx context.Context, conn *sql.Conn, cfg *Config) (err error) {
-	if _, err := conn.ExecContext(ctx, "BEGIN TRANSACTION"); err != nil {
-		return err
-	}
-	defer func() {
-		if err != nil {
-			_, _ = conn.ExecContext(context.WithoutCancel(ctx), "ROLLBACK")
-			return
-		}
-		_, err = conn.ExecContext(ctx, "COMMIT")
-	}()
-	if err := sqlfiles.Exec(ctx, conn, "ops/provider_forget.sql"); err != nil {
-		return err
-	}
-	for _, p := range cfg.Providers {
-		if err := sqlfiles.Exec(ctx, conn, "ops/provider_insert.sql", p.ID, p.Organisation, p.System, p.Kind, p.TrustRank); err != nil {
+func refreshProviders(ctx context.Context, conn *sql.Conn, cfg *Config) error {
+	return sqlfiles.InTransaction(ctx, conn, func() error {
+		if err := sqlfiles.Exec(ctx, conn, "ops/provider_forget.sql"); err != nil {
 			return err
 		}
-	}
-	return nil
+		for _, p := range cfg.Providers {
+			if err := sqlfiles.Exec(ctx, conn, "ops/provider_insert.sql", p.ID, p.Organisation, p.System, p.Kind, p.TrustRank); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
 }
 
 type pending struct {

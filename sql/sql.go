@@ -13,6 +13,7 @@ import (
 	"sort"
 	"strings"
 	"text/template"
+	"time"
 )
 
 //go:embed schema/*.sql staging/*/*.sql quality/*.sql core/*.sql ops/*.sql extract/*.sql reports/*.sql templates/*.sql lake/*.sql
@@ -101,6 +102,45 @@ func QueryRow(ctx context.Context, db interface {
 	}
 	if err := db.QueryRowContext(ctx, text, args...).Scan(dest...); err != nil {
 		return fmt.Errorf("%s: %w", name, err)
+	}
+	return nil
+}
+
+// InTransaction runs fn between BEGIN and COMMIT on one connection, and rolls back if fn
+// or the commit fails. (Explicit statements rather than database/sql's Tx, because the
+// DuckDB appender works on the raw connection and must take part in the same transaction.)
+func InTransaction(ctx context.Context, conn Execer, fn func() error) (err error) {
+	if _, err := conn.ExecContext(ctx, "BEGIN TRANSACTION"); err != nil {
+		return err
+	}
+	defer func() {
+		if err != nil {
+			_, _ = conn.ExecContext(context.WithoutCancel(ctx), "ROLLBACK")
+		}
+	}()
+	if err := fn(); err != nil {
+		return err
+	}
+	if _, err := conn.ExecContext(ctx, "COMMIT"); err != nil {
+		return fmt.Errorf("commit: %w", err)
+	}
+	return nil
+}
+
+// ExecDir runs every file of dir in name order; done, if given, hears how long each took.
+func ExecDir(ctx context.Context, db Execer, dir string, done func(name string, seconds float64)) error {
+	names, err := Dir(dir)
+	if err != nil {
+		return err
+	}
+	for _, name := range names {
+		start := time.Now()
+		if err := Exec(ctx, db, name); err != nil {
+			return err
+		}
+		if done != nil {
+			done(name, time.Since(start).Seconds())
+		}
 	}
 	return nil
 }

@@ -33,80 +33,46 @@ func (e *ConservationError) Error() string {
 // should run (the ones with a built format); rawTables are every raw table, whose
 // quarantined rows get their original record attached.
 func Run(ctx context.Context, conn *sql.Conn, providers, rawTables []string, log *slog.Logger) (steps []Step, err error) {
-	if _, err := conn.ExecContext(ctx, "BEGIN TRANSACTION"); err != nil {
-		return nil, err
+	done := func(name string, seconds float64) {
+		steps = append(steps, Step{Name: name, Seconds: seconds})
+		log.Debug("sql step", "file", name, "seconds", seconds)
 	}
-	defer func() {
-		if err != nil {
-			_, _ = conn.ExecContext(context.WithoutCancel(ctx), "ROLLBACK")
-			return
-		}
-		if _, err = conn.ExecContext(ctx, "COMMIT"); err != nil {
-			err = fmt.Errorf("commit transform: %w", err)
-		}
-	}()
-	run := func(name, text string) error {
-		start := time.Now()
-		if _, err := conn.ExecContext(ctx, text); err != nil {
-			return fmt.Errorf("run %s: %w", name, err)
-		}
-		steps = append(steps, Step{Name: name, Seconds: time.Since(start).Seconds()})
-		log.Debug("sql step", "file", name, "seconds", time.Since(start).Seconds())
-		return nil
-	}
-	runDir := func(dir string) error {
-		names, err := sqlfiles.Dir(dir)
-		if err != nil {
+	err = sqlfiles.InTransaction(ctx, conn, func() error {
+		// Staging tables are declared with CREATE OR REPLACE: re-running empties them.
+		if err := sqlfiles.Exec(ctx, conn, "schema/40_staging.sql"); err != nil {
 			return err
 		}
-		for _, name := range names {
-			text, err := sqlfiles.File(name)
+		for _, p := range providers {
+			if err := sqlfiles.ExecDir(ctx, conn, "staging/"+p, done); err != nil {
+				if errors.Is(err, fs.ErrNotExist) {
+					return fmt.Errorf("provider %s has a built format but no staging SQL in sql/staging/%s", p, p)
+				}
+				return err
+			}
+		}
+		if err := sqlfiles.ExecDir(ctx, conn, "quality", done); err != nil {
+			return err
+		}
+		for _, table := range rawTables {
+			text, err := sqlfiles.Render("templates/quarantine_record.sql", map[string]any{"Table": table})
 			if err != nil {
 				return err
 			}
-			if err := run(name, text); err != nil {
-				return err
+			start := time.Now()
+			if _, err := conn.ExecContext(ctx, text); err != nil {
+				return fmt.Errorf("templates/quarantine_record.sql for raw.%s: %w", table, err)
 			}
+			done("templates/quarantine_record.sql "+table, time.Since(start).Seconds())
 		}
-		return nil
-	}
-	// Staging tables are declared with CREATE OR REPLACE: re-running empties them.
-	if text, err := sqlfiles.File("schema/40_staging.sql"); err != nil {
-		return nil, err
-	} else if err := run("schema/40_staging.sql", text); err != nil {
-		return nil, err
-	}
-	for _, p := range providers {
-		if err := runDir("staging/" + p); err != nil {
-			if errors.Is(err, fs.ErrNotExist) {
-				return nil, fmt.Errorf("provider %s has a built format but no staging SQL in sql/staging/%s", p, p)
-			}
-			return nil, err
+		if err := sqlfiles.ExecDir(ctx, conn, "core", done); err != nil {
+			return err
 		}
-	}
-	if err := runDir("quality"); err != nil {
-		return nil, err
-	}
-	for _, table := range rawTables {
-		text, err := sqlfiles.Render("templates/quarantine_record.sql", map[string]any{"Table": table})
-		if err != nil {
-			return nil, err
+		if err := sqlfiles.Exec(ctx, conn, "ops/reconcile_ledger.sql"); err != nil {
+			return err
 		}
-		if err := run("templates/quarantine_record.sql "+table, text); err != nil {
-			return nil, err
-		}
-	}
-	if err := runDir("core"); err != nil {
-		return nil, err
-	}
-	text, err := sqlfiles.File("ops/reconcile_ledger.sql")
-	if err != nil {
-		return nil, err
-	}
-	if err := run("ops/reconcile_ledger.sql", text); err != nil {
-		return nil, err
-	}
-	return steps, checkConservation(ctx, conn)
+		return checkConservation(ctx, conn)
+	})
+	return steps, err
 }
 
 func checkConservation(ctx context.Context, conn *sql.Conn) error {

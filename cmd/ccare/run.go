@@ -30,13 +30,7 @@ embedded demo configuration is used with paths under ./demo.`,
 			return nil
 		},
 		RunE: func(cmd *cobra.Command, args []string) error {
-			var cfg *pipelines.Config
-			var err error
-			if configPath == "" {
-				cfg, err = pipelines.DemoConfig("demo")
-			} else {
-				cfg, err = pipelines.LoadConfig(configPath)
-			}
+			cfg, err := loadConfig(configPath)
 			if err != nil {
 				return err
 			}
@@ -80,4 +74,12 @@ func orDefault(s, d string) string {
 		return d
 	}
 	return s
+}
+
+// loadConfig reads --config, or with none the embedded demo configuration under ./demo.
+func loadConfig(path string) (*pipelines.Config, error) {
+	if path == "" {
+		return pipelines.DemoConfig("demo")
+	}
+	return pipelines.LoadConfig(path)
 }

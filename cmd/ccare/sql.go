@@ -11,7 +11,6 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/bnssg-connecting-care/ccare/load"
-	"github.com/bnssg-connecting-care/ccare/pipelines"
 )
 
 func newSQL(g *globals) *cobra.Command {
@@ -26,13 +25,7 @@ func newSQL(g *globals) *cobra.Command {
 			if format != "table" && format != "csv" {
 				return usageError{fmt.Errorf("--format %q: table or csv", format)}
 			}
-			var cfg *pipelines.Config
-			var err error
-			if configPath == "" {
-				cfg, err = pipelines.DemoConfig("demo")
-			} else {
-				cfg, err = pipelines.LoadConfig(configPath)
-			}
+			cfg, err := loadConfig(configPath)
 			if err != nil {
 				return err
 			}

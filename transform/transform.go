@@ -67,9 +67,11 @@ func Run(ctx context.Context, conn *sql.Conn, providers, rawTables []string, log
 		if err := sqlfiles.ExecDir(ctx, conn, "core", done); err != nil {
 			return err
 		}
+		start := time.Now()
 		if err := sqlfiles.Exec(ctx, conn, "ops/reconcile_ledger.sql"); err != nil {
 			return err
 		}
+		done("ops/reconcile_ledger.sql", time.Since(start).Seconds())
 		return checkConservation(ctx, conn)
 	})
 	return steps, err

@@ -21,5 +21,4 @@ FROM staging.allergy a
 ANTI JOIN quality.quarantined_rows q USING (_provider, _feed, _file_sha256, _row_number)
 LEFT JOIN core.person_link l ON l.provider = a._provider AND l.local_id = a.local_patient_id
 LEFT JOIN ref.code_map m ON m.source_system = a.code_system AND m.source_code = a.code
-QUALIFY row_number() OVER (PARTITION BY a._provider, a._feed, a.record_id ORDER BY a._file_id DESC, a._row_number DESC) = 1
-ORDER BY provider, source_record_id;
+QUALIFY row_number() OVER (PARTITION BY a._provider, a._feed, a.record_id ORDER BY a._file_id DESC, a._row_number DESC) = 1;

@@ -22,5 +22,4 @@ FROM staging.condition c
 ANTI JOIN quality.quarantined_rows q USING (_provider, _feed, _file_sha256, _row_number)
 LEFT JOIN core.person_link l ON l.provider = c._provider AND l.local_id = c.local_patient_id
 LEFT JOIN ref.code_map m ON m.source_system = c.code_system AND m.source_code = c.code
-QUALIFY row_number() OVER (PARTITION BY c._provider, c._feed, c.record_id ORDER BY c._file_id DESC, c._row_number DESC) = 1
-ORDER BY provider, source_record_id;
+QUALIFY row_number() OVER (PARTITION BY c._provider, c._feed, c.record_id ORDER BY c._file_id DESC, c._row_number DESC) = 1;

@@ -17,5 +17,4 @@ SELECT
 FROM staging.medication s
 ANTI JOIN quality.quarantined_rows q USING (_provider, _feed, _file_sha256, _row_number)
 LEFT JOIN core.person_link l ON l.provider = s._provider AND l.local_id = s.local_patient_id
-QUALIFY row_number() OVER (PARTITION BY s._provider, s._feed, s.record_id ORDER BY s._file_id DESC, s._row_number DESC) = 1
-ORDER BY provider, source_record_id;
+QUALIFY row_number() OVER (PARTITION BY s._provider, s._feed, s.record_id ORDER BY s._file_id DESC, s._row_number DESC) = 1;

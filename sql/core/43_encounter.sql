@@ -21,5 +21,4 @@ SELECT
 FROM staging.encounter e
 ANTI JOIN quality.quarantined_rows q USING (_provider, _feed, _file_sha256, _row_number)
 LEFT JOIN core.person_link l ON l.provider = e._provider AND l.local_id = e.local_patient_id
-QUALIFY row_number() OVER (PARTITION BY e._provider, e._feed, e.record_id ORDER BY e._file_id DESC, e._row_number DESC) = 1
-ORDER BY provider, source_record_id;
+QUALIFY row_number() OVER (PARTITION BY e._provider, e._feed, e.record_id ORDER BY e._file_id DESC, e._row_number DESC) = 1;

@@ -1,0 +1,116 @@
+package load
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"math/rand/v2"
+	"path/filepath"
+	"testing"
+
+	"github.com/bnssg-connecting-care/ccare/synth"
+)
+
+func openTest(t *testing.T) *sql.DB {
+	t.Helper()
+	db, err := Open(context.Background(), filepath.Join(t.TempDir(), "w.duckdb"), Settings{Threads: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	return db
+}
+
+// The analysts' macro and the generator's Go check must agree on what a valid NHS number is.
+func TestNHSNumberValidMacro(t *testing.T) {
+	db := openTest(t)
+	tests := []struct {
+		in   any
+		want bool
+	}{
+		{"9434765919", true},  // the NHS's published example
+		{"9434765918", false}, // wrong check digit
+		{"9990000018", true},  // 999 test range
+		{"9990000026", true},
+		{"9990000010", false}, // its check digit is 8
+		{"9990000000", false}, // prefix 999000000 computes 10: never valid, whatever the last digit
+		{"9990000001", false},
+		{"943476591", false},    // nine digits
+		{"94347659190", false},  // eleven digits
+		{"943 476 5919", false}, // spaces must be normalised first
+		{"943476591X", false},
+		{"", false},
+		{nil, false},
+	}
+	for _, tt := range tests {
+		var got bool
+		if err := db.QueryRow("SELECT nhs_number_valid(CAST(? AS VARCHAR))", tt.in).Scan(&got); err != nil {
+			t.Fatal(err)
+		}
+		if got != tt.want {
+			t.Errorf("nhs_number_valid(%v) = %v, want %v", tt.in, got, tt.want)
+		}
+		if s, ok := tt.in.(string); ok && synth.ValidNHSNumber(s) != tt.want {
+			t.Errorf("synth.ValidNHSNumber(%q) = %v, want %v", s, !tt.want, tt.want)
+		}
+	}
+	if _, ok := synth.NHSCheckDigit("999000000"); ok {
+		t.Error("999000000 should compute check digit 10 (the case above relies on it)")
+	}
+	var normalised string
+	if err := db.QueryRow("SELECT nhs_number_normalise(' 943 476-5919 ')").Scan(&normalised); err != nil || normalised != "9434765919" {
+		t.Errorf("nhs_number_normalise = %q, %v", normalised, err)
+	}
+
+	// And on thousands of numbers, half of them made valid.
+	r := rand.New(rand.NewPCG(1, 2))
+	for i := 0; i < 3000; i++ {
+		s := fmt.Sprintf("%010d", r.Int64N(1e10))
+		if i%2 == 0 {
+			if d, ok := synth.NHSCheckDigit(s[:9]); ok {
+				s = s[:9] + fmt.Sprint(d)
+			}
+		}
+		var got bool
+		if err := db.QueryRow("SELECT nhs_number_valid(?)", s).Scan(&got); err != nil {
+			t.Fatal(err)
+		}
+		if got != synth.ValidNHSNumber(s) {
+			t.Fatalf("%s: macro says %v, Go says %v", s, got, !got)
+		}
+	}
+}
+
+func TestPostcodeNormalise(t *testing.T) {
+	db := openTest(t)
+	for in, want := range map[string]string{"bs78ab": "BS7 8AB", "BS16 1QY": "BS16 1QY", " bs1  1aa ": "BS1 1AA", "": ""} {
+		var got sql.NullString
+		if err := db.QueryRow("SELECT postcode_normalise(?)", in).Scan(&got); err != nil {
+			t.Fatal(err)
+		}
+		if got.String != want {
+			t.Errorf("postcode_normalise(%q) = %q, want %q", in, got.String, want)
+		}
+	}
+}
+
+func TestOpenTwiceKeepsData(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "w.duckdb")
+	for i := 0; i < 2; i++ {
+		db, err := Open(context.Background(), path, Settings{})
+		if err != nil {
+			t.Fatalf("open %d: %v", i, err)
+		}
+		if i == 0 {
+			if _, err := db.Exec("INSERT INTO core.person_key VALUES (1, '9434765919', 1)"); err != nil {
+				t.Fatal(err)
+			}
+		} else {
+			var n int
+			if err := db.QueryRow("SELECT count(*) FROM core.person_key").Scan(&n); err != nil || n != 1 {
+				t.Errorf("reopening the warehouse lost person keys: %d, %v", n, err)
+			}
+		}
+		db.Close()
+	}
+}

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
 	"strings"
 	"unicode/utf8"
 )
@@ -34,7 +35,21 @@ func (o *CSVOptions) delimiter() (rune, error) {
 	return r, nil
 }
 
-func openCSV(r io.Reader, options any) (RecordReader, error) {
+func openCSV(src Source) (RecordReader, error) {
+	fh, err := os.Open(src.Path)
+	if err != nil {
+		return nil, err
+	}
+	rr, err := readCSV(fh, src.Options)
+	if err != nil {
+		fh.Close()
+		return nil, err
+	}
+	rr.closer = fh
+	return rr, nil
+}
+
+func readCSV(r io.Reader, options any) (*csvFile, error) {
 	opts, ok := options.(*CSVOptions)
 	if !ok {
 		return nil, fmt.Errorf("csv: options of type %T", options)
@@ -75,6 +90,14 @@ func openCSV(r io.Reader, options any) (RecordReader, error) {
 type csvFile struct {
 	header []string
 	next   func() (Record, error)
+	closer io.Closer
+}
+
+func (f *csvFile) Close() error {
+	if f.closer == nil {
+		return nil
+	}
+	return f.closer.Close()
 }
 
 func (f *csvFile) Header() []string      { return f.header }

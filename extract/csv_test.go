@@ -67,7 +67,7 @@ func TestCSVGolden(t *testing.T) {
 				t.Fatal(err)
 			}
 			var got string
-			rr, err := openCSV(bytes.NewReader(src), opts)
+			rr, err := readCSV(bytes.NewReader(src), opts)
 			if err != nil {
 				got = "open error: " + err.Error() + "\n"
 			} else {
@@ -95,7 +95,7 @@ func TestCSVDelimiterOption(t *testing.T) {
 		delim string
 		ok    bool
 	}{{",", true}, {"|", true}, {";", true}, {`\t`, true}, {"", false}, {"||", false}, {`"`, false}, {"\n", false}} {
-		_, err := openCSV(strings.NewReader("a\n"), &CSVOptions{Delimiter: tt.delim, Quoting: true})
+		_, err := readCSV(strings.NewReader("a\n"), &CSVOptions{Delimiter: tt.delim, Quoting: true})
 		if (err == nil) != tt.ok {
 			t.Errorf("delimiter %q: err = %v, want ok = %v", tt.delim, err, tt.ok)
 		}
@@ -113,7 +113,7 @@ func FuzzCSV(f *testing.F) {
 		}
 	}
 	f.Fuzz(func(t *testing.T, data []byte, quoting bool) {
-		rr, err := openCSV(bytes.NewReader(data), &CSVOptions{Delimiter: ",", Quoting: quoting})
+		rr, err := readCSV(bytes.NewReader(data), &CSVOptions{Delimiter: ",", Quoting: quoting})
 		if err != nil {
 			return
 		}

@@ -6,7 +6,6 @@ package extract
 
 import (
 	"fmt"
-	"io"
 	"sort"
 	"strings"
 )
@@ -27,11 +26,23 @@ type ParseError struct {
 func (e *ParseError) Error() string { return fmt.Sprintf("line %d: %v", e.Line, e.Err) }
 func (e *ParseError) Unwrap() error { return e.Err }
 
-// RecordReader streams the records of one file. Next returns io.EOF after the last record,
-// and a *ParseError for a record it could not read (after which Next may be called again).
+// RecordReader streams the records of one file. Header names the fields every record
+// has, in order (for a self-describing file, its header line; for a file whose fields are
+// located by the configuration, such as HL7 paths or a fixed-width layout, the Wanted
+// locators). Next returns io.EOF after the last record, and a *ParseError for a record it
+// could not read, after which Next may be called again: one bad record costs one
+// quarantine row, not the file. Memory must stay bounded whatever the file's size.
 type RecordReader interface {
 	Header() []string
 	Next() (Record, error)
+	Close() error
+}
+
+// Source is one file to read.
+type Source struct {
+	Path    string
+	Options any      // from the format's NewOptions, filled from ccare.yaml
+	Wanted  []string // the locators the feed's columns map (the right-hand sides in ccare.yaml)
 }
 
 // Format describes one source format.
@@ -42,8 +53,9 @@ type Format struct {
 	// NewOptions returns a pointer to the format's options with their defaults; the
 	// configuration's `options:` mapping is decoded into it, unknown keys refused.
 	NewOptions func() any
-	// Open starts reading a file with options from NewOptions.
-	Open func(r io.Reader, options any) (RecordReader, error)
+	// Open starts reading a file. An error here rejects the whole file (it cannot be read
+	// at all); it should say why in words an operator can act on.
+	Open func(src Source) (RecordReader, error)
 }
 
 type noOptions struct{}

@@ -8,7 +8,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -138,15 +137,15 @@ type quarantined struct {
 }
 
 func landRecords(ctx context.Context, conn *sql.Conn, t Target, f File, batchID, fileID int64, read *int64, onRows func(int64)) ([]quarantined, error) {
-	fh, err := os.Open(f.Path)
-	if err != nil {
-		return nil, err
+	wanted := make([]string, len(t.Columns))
+	for i, c := range t.Columns {
+		wanted[i] = c.Header
 	}
-	defer fh.Close()
-	rr, err := t.Format.Open(fh, t.Options)
+	rr, err := t.Format.Open(Source{Path: f.Path, Options: t.Options, Wanted: wanted})
 	if err != nil {
 		return nil, &rejection{fmt.Sprintf("%s: %v", f.Path, err)}
 	}
+	defer rr.Close()
 	header := rr.Header()
 	index := make(map[string]int, len(header))
 	for i, h := range header {

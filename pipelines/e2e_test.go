@@ -104,7 +104,7 @@ func TestEndToEndAgainstTruth(t *testing.T) {
 		type counts struct{ read, loaded, quarantined, superseded int64 }
 		want := map[string]*counts{}
 		for _, r := range c.records {
-			k := r["file"]
+			k := r["provider"] + "/" + r["feed"] + "/" + r["file"]
 			if want[k] == nil {
 				want[k] = &counts{}
 			}
@@ -120,7 +120,7 @@ func TestEndToEndAgainstTruth(t *testing.T) {
 				t.Fatalf("truth fate %q", r["fate"])
 			}
 		}
-		rows, err := db.Query("SELECT file_name, status, rows_read, rows_loaded, rows_quarantined, rows_superseded FROM ops.file_ledger")
+		rows, err := db.Query("SELECT provider || '/' || feed || '/' || file_name, status, rows_read, rows_loaded, rows_quarantined, rows_superseded FROM ops.file_ledger")
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -133,7 +133,7 @@ func TestEndToEndAgainstTruth(t *testing.T) {
 				t.Fatal(err)
 			}
 			seen++
-			w := want[filepath.Base(name)]
+			w := want[name]
 			if w == nil {
 				// A file with no records has no rows in records.csv.
 				w = &counts{}

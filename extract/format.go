@@ -67,12 +67,42 @@ var formats = map[string]Format{
 		NewOptions: func() any { return defaultCSVOptions() },
 		Open:       openCSV,
 	},
-	"xlsx":        planned("xlsx", "Excel workbook, a sheet per subject"),
-	"fixedwidth":  planned("fixedwidth", "fixed-width text with a declared layout"),
-	"hl7v2":       planned("hl7v2", "HL7 v2 ADT message batches"),
-	"fhir-ndjson": planned("fhir-ndjson", "FHIR R4 bulk export, NDJSON per resource type"),
-	"pgdump":      planned("pgdump", "PostgreSQL plain-text dump (CREATE TABLE + COPY)"),
-	"sqlite":      planned("sqlite", "SQLite database file"),
+	"xlsx": {
+		Name: "xlsx", Built: true,
+		Summary:    "Excel workbook, a sheet per subject (one feed per sheet)",
+		NewOptions: func() any { return defaultXLSXOptions() },
+		Open:       openXLSX,
+	},
+	"fixedwidth": {
+		Name: "fixedwidth", Built: true,
+		Summary:    "fixed-width text with a declared layout (field, start, width, type), single-byte or UTF-8",
+		NewOptions: func() any { return defaultFixedWidthOptions() },
+		Open:       openFixedWidth,
+	},
+	"hl7v2": {
+		Name: "hl7v2", Built: true,
+		Summary:    "HL7 v2 ADT message batches (FHS/BHS envelopes or MLLP frames)",
+		NewOptions: func() any { return defaultHL7v2Options() },
+		Open:       openHL7v2,
+	},
+	"fhir-ndjson": {
+		Name: "fhir-ndjson", Built: true,
+		Summary:    "FHIR R4 bulk export, NDJSON per resource type; columns are simple JSON paths",
+		NewOptions: func() any { return defaultFHIROptions() },
+		Open:       openFHIR,
+	},
+	"pgdump": {
+		Name: "pgdump", Built: true,
+		Summary:    "PostgreSQL plain-text dump (CREATE TABLE + COPY), one table per feed",
+		NewOptions: func() any { return defaultPgDumpOptions() },
+		Open:       openPgDump,
+	},
+	"sqlite": {
+		Name: "sqlite", Built: true,
+		Summary:    "SQLite database file, one feed per table (option table:), rowid as the line",
+		NewOptions: func() any { return defaultSQLiteOptions() },
+		Open:       openSQLite,
+	},
 }
 
 func planned(name, summary string) Format {

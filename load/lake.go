@@ -16,7 +16,7 @@ import (
 // LakeTables are the warehouse tables published to the Parquet lake.
 var LakeTables = []string{
 	"core.person", "core.person_link", "core.allergy", "core.condition", "core.medication",
-	"core.encounter", "quality.quarantine", "ops.file_ledger",
+	"core.encounter", "core.care_episode", "quality.quarantine", "ops.file_ledger",
 }
 
 // keepSnapshots: the published snapshot and the one before it, so that a reader that

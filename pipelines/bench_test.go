@@ -160,7 +160,11 @@ func childFloor(dir string) int {
 			if !f.Format.Built {
 				continue
 			}
-			opts := f.Options.(interface{ DuckDBReadOptions() string }).DuckDBReadOptions()
+			ro, ok := f.Options.(interface{ DuckDBReadOptions() string })
+			if !ok {
+				continue // not delimited text: DuckDB's read_csv is no floor for it
+			}
+			opts := ro.DuckDBReadOptions()
 			files, _ := filepath.Glob(filepath.Join(cfg.Inbox, p.ID, f.Name, f.Pattern))
 			for i, file := range files {
 				q := fmt.Sprintf("CREATE TABLE %q AS SELECT * FROM read_csv('%s', header = true, all_varchar = true, ignore_errors = true, %s)",

@@ -91,7 +91,6 @@ func count(t *testing.T, db *sql.DB, q string, args ...any) int64 {
 	return n
 }
 
-
 func TestEndToEndAgainstTruth(t *testing.T) {
 	c := newCommunity(t, 2000, 7)
 	db := c.db(t)
@@ -156,7 +155,8 @@ func TestEndToEndAgainstTruth(t *testing.T) {
 			if r["fate"] != "quarantine" {
 				continue
 			}
-			rule := map[string]string{"malformed": "EXT-001", "future_date": "DAT-002"}[r["reason"]]
+			rule := map[string]string{"malformed": "EXT-001", "future_date": "DAT-002", "wrong_length": "EXT-002", "unreadable": "EXT-002", "bad_encoding": "EXT-002",
+				"bad_json": "EXT-002", "entered_in_error": "WDR-001"}[r["reason"]]
 			want[fmt.Sprintf("%s line %s %s", r["file"], r["line"], rule)] = true
 		}
 		rows, err := db.Query("SELECT DISTINCT file_name, line, rule_id FROM quality.quarantine WHERE record IS NOT NULL")
@@ -291,14 +291,30 @@ func TestEndToEndAgainstTruth(t *testing.T) {
 			}
 		}
 		for feed, q := range map[string]string{
-			"gp-emis/problems":    "SELECT count(*) FROM core.condition WHERE provider = 'gp-emis'",
-			"gp-emis/allergies":   "SELECT count(*) FROM core.allergy WHERE provider = 'gp-emis'",
-			"gp-emis/medications": "SELECT count(*) FROM core.medication WHERE provider = 'gp-emis'",
-			"gp-tpp/problems":     "SELECT count(*) FROM core.condition WHERE provider = 'gp-tpp'",
-			"gp-tpp/allergies":    "SELECT count(*) FROM core.allergy WHERE provider = 'gp-tpp'",
-			"gp-tpp/medications":  "SELECT count(*) FROM core.medication WHERE provider = 'gp-tpp'",
-			"uhbw-ed/attendances": "SELECT count(*) FROM core.encounter WHERE provider = 'uhbw-ed'",
-			"ooh-adastra/cases":   "SELECT count(*) FROM core.encounter WHERE provider = 'ooh-adastra'",
+			"gp-emis/problems":       "SELECT count(*) FROM core.condition WHERE provider = 'gp-emis'",
+			"gp-emis/allergies":      "SELECT count(*) FROM core.allergy WHERE provider = 'gp-emis'",
+			"gp-emis/medications":    "SELECT count(*) FROM core.medication WHERE provider = 'gp-emis'",
+			"gp-tpp/problems":        "SELECT count(*) FROM core.condition WHERE provider = 'gp-tpp'",
+			"gp-tpp/allergies":       "SELECT count(*) FROM core.allergy WHERE provider = 'gp-tpp'",
+			"gp-tpp/medications":     "SELECT count(*) FROM core.medication WHERE provider = 'gp-tpp'",
+			"uhbw-ed/attendances":    "SELECT count(*) FROM core.encounter WHERE provider = 'uhbw-ed'",
+			"ooh-adastra/cases":      "SELECT count(*) FROM core.encounter WHERE provider = 'ooh-adastra'",
+			"nbt-cdw/patients":       "SELECT count(*) FROM core.person_link WHERE provider = 'nbt-cdw'",
+			"nbt-cdw/diagnoses":      "SELECT count(*) FROM core.condition WHERE provider = 'nbt-cdw'",
+			"nbt-cdw/allergies":      "SELECT count(*) FROM core.allergy WHERE provider = 'nbt-cdw'",
+			"uhbw-epr/patients":      "SELECT count(*) FROM core.person_link WHERE provider = 'uhbw-epr'",
+			"uhbw-epr/conditions":    "SELECT count(*) FROM core.condition WHERE provider = 'uhbw-epr'",
+			"uhbw-epr/allergies":     "SELECT count(*) FROM core.allergy WHERE provider = 'uhbw-epr'",
+			"uhbw-epr/medications":   "SELECT count(*) FROM core.medication WHERE provider = 'uhbw-epr'",
+			"uhbw-epr/encounters":    "SELECT count(*) FROM core.encounter WHERE provider = 'uhbw-epr'",
+			"bcc-social/clients":     "SELECT count(*) FROM core.person_link WHERE provider = 'bcc-social'",
+			"bcc-social/packages":    "SELECT count(*) FROM core.care_episode WHERE provider = 'bcc-social'",
+			"bcc-social/assessments": "SELECT count(*) FROM core.encounter WHERE provider = 'bcc-social' AND encounter_class = 'social-care'",
+			"sglos-social/services":  "SELECT count(*) FROM core.encounter WHERE provider = 'sglos-social' AND encounter_class = 'social-care'",
+			"ooh-dental/contacts":    "SELECT count(*) FROM core.encounter WHERE provider = 'ooh-dental' AND encounter_class = 'urgent-care'",
+			"ooh-dental/allergies":   "SELECT count(*) FROM core.allergy WHERE provider = 'ooh-dental'",
+			"nbt-pas/adt":            "SELECT count(*) FROM core.person_link WHERE provider = 'nbt-pas' AND _feed = 'adt'",
+			"nbt-pas/adt_live":       "SELECT count(*) FROM core.person_link WHERE provider = 'nbt-pas' AND _feed = 'adt_live'",
 		} {
 			if got := count(t, db, q); got != want[feed] {
 				t.Errorf("%s: core has %d rows, truth loads %d", feed, got, want[feed])
@@ -312,6 +328,62 @@ func TestEndToEndAgainstTruth(t *testing.T) {
 		}
 		if n := count(t, db, "SELECT count(*) FROM core.condition WHERE snomed_code IS NULL"); n != 0 {
 			t.Errorf("%d conditions have no SNOMED CT code", n)
+		}
+	})
+
+	t.Run("entered-in-error FHIR resources are absent from core; newer versions replace older", func(t *testing.T) {
+		withdrawn, amended := 0, 0
+		for _, r := range c.records {
+			if r["provider"] != "uhbw-epr" {
+				continue
+			}
+			table := map[string]string{"conditions": "core.condition", "allergies": "core.allergy",
+				"medications": "core.medication", "encounters": "core.encounter"}[r["feed"]]
+			switch {
+			case r["reason"] == "entered_in_error" && table != "":
+				withdrawn++
+				if n := count(t, db, "SELECT count(*) FROM "+table+" WHERE provider = 'uhbw-epr' AND source_record_id = ?", r["record_id"]); n != 0 {
+					t.Errorf("%s %s was entered in error, yet is in %s", r["feed"], r["record_id"], table)
+				}
+			case r["reason"] == "amended" && table != "":
+				amended++
+				// The row in core is the later line: version 2.
+				if n := count(t, db, "SELECT count(*) FROM "+table+" WHERE provider = 'uhbw-epr' AND source_record_id = ? AND _line > ?", r["record_id"], r["line"]); n != 1 {
+					t.Errorf("%s %s: core does not hold the version after line %s", r["feed"], r["record_id"], r["line"])
+				}
+			}
+		}
+		if withdrawn == 0 || amended == 0 {
+			t.Errorf("the EPR wrote %d withdrawn and %d amended resources: the test would prove nothing", withdrawn, amended)
+		}
+		if n := count(t, db, "SELECT count(*) FROM core.condition WHERE clinical_status = 'entered-in-error'"); n != 0 {
+			t.Errorf("%d entered-in-error conditions in core", n)
+		}
+	})
+
+	t.Run("ICD-10 diagnoses from the pg_dump map to SNOMED CT", func(t *testing.T) {
+		if n := count(t, db, "SELECT count(*) FROM core.condition WHERE provider = 'nbt-cdw' AND code_system = 'icd-10' AND snomed_code IS NOT NULL"); n == 0 {
+			t.Error("no mapped ICD-10 condition from nbt-cdw")
+		}
+	})
+
+	t.Run("an HL7 A40 merge leaves one person with both local ids linked", func(t *testing.T) {
+		// Every merge whose survivor is linked: the merged-away id is linked to the same person.
+		const q = `SELECT count(*) FILTER (WHERE gone.person_id IS NOT DISTINCT FROM kept.person_id),
+			count(*) FILTER (WHERE gone.person_id IS DISTINCT FROM kept.person_id)
+			FROM (SELECT DISTINCT merged_mrn, mrn FROM raw.nbt_pas_adt WHERE event = 'A40'
+			      UNION SELECT DISTINCT merged_mrn, mrn FROM raw.nbt_pas_adt_live WHERE event = 'A40') m
+			JOIN core.person_link kept ON kept.provider = 'nbt-pas' AND kept.local_id = m.mrn AND kept.person_id IS NOT NULL
+			JOIN core.person_link gone ON gone.provider = 'nbt-pas' AND gone.local_id = m.merged_mrn`
+		var same, differ int64
+		if err := db.QueryRow(q).Scan(&same, &differ); err != nil {
+			t.Fatal(err)
+		}
+		if same == 0 || differ != 0 {
+			t.Errorf("A40 merges: %d merged-away ids share the survivor's person, %d do not", same, differ)
+		}
+		if n := count(t, db, "SELECT count(*) FROM core.person_link WHERE provider = 'nbt-pas' AND match_method = 'merge'"); n == 0 {
+			t.Error("no local id is linked by a merge alone")
 		}
 	})
 

@@ -26,6 +26,9 @@ type system struct {
 	// localID is the system's own identifier for person i, or "" if the system does not
 	// know the person.
 	localID func(g *gen, i int) string
+	// extraIDs, if set, are person i's further local ids in the system (e.g. a duplicate
+	// registration merged away by an HL7 A40): they are the same person in person_links.
+	extraIDs func(g *gen, i int) []string
 }
 
 // feed is one file a system sends each day.

@@ -122,6 +122,11 @@ func (g *gen) writeTruth(results []fileResult) error {
 				if id := sys.localID(g, i); id != "" {
 					links = append(links, link{id, g.personKey(i)})
 				}
+				if sys.extraIDs != nil {
+					for _, id := range sys.extraIDs(g, i) {
+						links = append(links, link{id, g.personKey(i)})
+					}
+				}
 			}
 			slices.SortFunc(links, func(a, b link) int { return strings.Compare(a.local, b.local) })
 			for _, l := range links {

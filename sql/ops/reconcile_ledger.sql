@@ -11,6 +11,7 @@ FROM (
         UNION ALL SELECT 'condition',  _provider, _feed, _file_sha256 FROM core.condition
         UNION ALL SELECT 'medication', _provider, _feed, _file_sha256 FROM core.medication
         UNION ALL SELECT 'encounter',  _provider, _feed, _file_sha256 FROM core.encounter
+        UNION ALL SELECT 'care-episode', _provider, _feed, _file_sha256 FROM core.care_episode
     ),
     loaded AS (
         SELECT entity, _provider, _feed, _file_sha256, count(*) AS n FROM core_rows GROUP BY ALL
@@ -26,6 +27,7 @@ FROM (
         UNION ALL SELECT 'condition',  _provider, _feed, record_id, _feed, _file_id, _file_sha256, _row_number FROM staging.condition  WHERE _primary
         UNION ALL SELECT 'medication', _provider, _feed, record_id, _feed, _file_id, _file_sha256, _row_number FROM staging.medication WHERE _primary
         UNION ALL SELECT 'encounter',  _provider, _feed, record_id, _feed, _file_id, _file_sha256, _row_number FROM staging.encounter  WHERE _primary
+        UNION ALL SELECT 'care-episode', _provider, _feed, record_id, _feed, _file_id, _file_sha256, _row_number FROM staging.care_episode WHERE _primary
     ),
     superseded AS (
         SELECT entity, _provider, _feed, _file_sha256, count(*) AS n

@@ -6,6 +6,7 @@ WITH ids AS (
     UNION ALL SELECT 'condition',  record_id, local_patient_id, _provider, _feed, _file_id, _file_sha256, _row_number, _line, _batch_id FROM staging.condition
     UNION ALL SELECT 'medication', record_id, local_patient_id, _provider, _feed, _file_id, _file_sha256, _row_number, _line, _batch_id FROM staging.medication
     UNION ALL SELECT 'encounter',  record_id, local_patient_id, _provider, _feed, _file_id, _file_sha256, _row_number, _line, _batch_id FROM staging.encounter
+    UNION ALL SELECT 'care-episode', record_id, local_patient_id, _provider, _feed, _file_id, _file_sha256, _row_number, _line, _batch_id FROM staging.care_episode
 )
 SELECT
     'staging'                                            AS stage,

@@ -11,6 +11,9 @@ WITH dates AS (
     UNION ALL SELECT 'end_date',       end_date_raw,       CAST(end_date AS TIMESTAMPTZ),       false, _provider, _feed, _file_id, _file_sha256, _row_number, _line, _batch_id FROM staging.medication
     UNION ALL SELECT 'start',          start_raw,          start_at,                            true,  _provider, _feed, _file_id, _file_sha256, _row_number, _line, _batch_id FROM staging.encounter
     UNION ALL SELECT 'end',            end_raw,            end_at,                              false, _provider, _feed, _file_id, _file_sha256, _row_number, _line, _batch_id FROM staging.encounter
+    -- A care package may be booked to end on a later day, like a medication course.
+    UNION ALL SELECT 'start_date',     start_date_raw,     CAST(start_date AS TIMESTAMPTZ),     true,  _provider, _feed, _file_id, _file_sha256, _row_number, _line, _batch_id FROM staging.care_episode
+    UNION ALL SELECT 'end_date',       end_date_raw,       CAST(end_date AS TIMESTAMPTZ),       false, _provider, _feed, _file_id, _file_sha256, _row_number, _line, _batch_id FROM staging.care_episode
 ),
 checked AS (
     SELECT d.*, f.file_name, f.received_at,

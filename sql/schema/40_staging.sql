@@ -97,3 +97,33 @@ CREATE OR REPLACE TABLE staging.encounter (
     _file_sha256 VARCHAR NOT NULL, _row_number BIGINT NOT NULL, _line BIGINT NOT NULL,
     _batch_id BIGINT NOT NULL
 );
+
+-- care_episode: a period of social care (a care package): what service, from whom, when.
+CREATE OR REPLACE TABLE staging.care_episode (
+    record_id            VARCHAR,
+    local_patient_id     VARCHAR,
+    service_type         VARCHAR,
+    service_provider     VARCHAR,   -- the organisation delivering the care
+    team                 VARCHAR,   -- the council team responsible
+    status               VARCHAR,   -- active | ended | suspended
+    start_date_raw       VARCHAR,
+    start_date           DATE,
+    end_date_raw         VARCHAR,
+    end_date             DATE,
+    weekly_cost          DECIMAL(10, 2),
+    _primary          BOOLEAN NOT NULL,
+    _provider VARCHAR NOT NULL, _feed VARCHAR NOT NULL, _file_id BIGINT NOT NULL,
+    _file_sha256 VARCHAR NOT NULL, _row_number BIGINT NOT NULL, _line BIGINT NOT NULL,
+    _batch_id BIGINT NOT NULL
+);
+
+-- person_merge: a provider saying two of its local ids are one patient (HL7 A40): the
+-- merged-away id stays linked to the survivor's person (core/20_person_link.sql). Never
+-- _primary: the message that carries the merge stands for itself in another table.
+CREATE OR REPLACE TABLE staging.person_merge (
+    merged_id         VARCHAR,      -- the local id merged away
+    survivor_id       VARCHAR,      -- the local id that remains
+    _provider VARCHAR NOT NULL, _feed VARCHAR NOT NULL, _file_id BIGINT NOT NULL,
+    _file_sha256 VARCHAR NOT NULL, _row_number BIGINT NOT NULL, _line BIGINT NOT NULL,
+    _batch_id BIGINT NOT NULL
+);

@@ -1,0 +1,4 @@
+SET x = 1;
+COPY public.t (a, b) FROM stdin;
+1	x
+\.

@@ -1,0 +1,1 @@
+CREATE TABLE allergies (allergy_id INTEGER PRIMARY KEY, substance TEXT);

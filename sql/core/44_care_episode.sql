@@ -1,0 +1,21 @@
+-- core.care_episode ← staging.care_episode: social care packages (a service, from a care
+-- provider, arranged by a council team, over a period); the latest version of each.
+CREATE OR REPLACE TABLE core.care_episode AS
+SELECT
+    md5(concat_ws('|', s._provider, s._feed, s.record_id))   AS care_episode_id,
+    l.person_id,
+    s._provider                                               AS provider,
+    s.local_patient_id,
+    s.record_id                                               AS source_record_id,
+    s.service_type,
+    s.service_provider,
+    s.team,
+    s.status,
+    s.start_date,
+    s.end_date,
+    s.weekly_cost,
+    s._provider, s._feed, s._file_sha256, s._row_number, s._line, s._batch_id
+FROM staging.care_episode s
+ANTI JOIN quality.quarantined_rows q USING (_provider, _feed, _file_sha256, _row_number)
+LEFT JOIN core.person_link l ON l.provider = s._provider AND l.local_id = s.local_patient_id
+QUALIFY row_number() OVER (PARTITION BY s._provider, s._feed, s.record_id ORDER BY s._file_id DESC, s._row_number DESC) = 1;

@@ -19,11 +19,21 @@ lint:
 
 # The nightly job on 100,000 people beside the DuckDB-alone floor (rows/s, peak memory)
 bench PEOPLE="100000":
-    CCARE_BENCH_PEOPLE={{PEOPLE}} go test ./pipelines -run '^$' -bench 'Nightly|Floor' -benchtime 1x -timeout 60m
+    CCARE_BENCH_PEOPLE={{PEOPLE}} go test ./pipelines -run '^$' -bench '^Benchmark(Nightly|Floor)$' -benchtime 1x -timeout 60m
 
-# Fuzz every parser for a while each (default 30s)
-fuzz TIME="30s":
-    go test ./extract -run '^$' -fuzz FuzzCSV -fuzztime {{TIME}}
+# One 1 GB HL7 batch and one 1 GB pg_dump through the nightly job, then the readers alone
+bench-volume MB="1024":
+    CCARE_VOLUME_MB={{MB}} go test ./pipelines -run '^$' -bench 'Nightly1GB$' -benchtime 1x -timeout 60m
+    CCARE_BENCH_HL7_MB={{MB}} CCARE_PGDUMP_MB={{MB}} go test ./extract -run '^$' -bench '^Benchmark(HL7v2|HL7v2Read|PgDump1GB)$' -benchtime 1x -timeout 60m
+
+# Fuzz every parser, one target after another (default 60s each)
+fuzz TIME="60s":
+    #!/usr/bin/env sh
+    set -e
+    for target in FuzzCSV FuzzXLSX FuzzXLSXWorkbook FuzzFixedWidth FuzzHL7v2 FuzzPgDump FuzzFHIR FuzzSQLite; do
+        go test ./extract -run '^$' -fuzz "^$target\$" -fuzztime {{TIME}}
+    done
+    go test ./pipelines -run '^$' -fuzz '^FuzzParseConfig$' -fuzztime {{TIME}}
 
 # Query the demo warehouse, e.g. just sql "FROM core.person LIMIT 5"
 sql QUERY:

@@ -1,7 +1,6 @@
 // Package extract reads the files providers send, one reader per format, and lands their
 // records in raw.* exactly as sent, with lineage. Every format registers itself in formats
-// below with its options; a format that is not built yet is still known, so that a
-// configuration can describe the whole community and the run can say what it skipped.
+// below with its options; a configuration naming any other format is refused.
 package extract
 
 import (
@@ -49,7 +48,6 @@ type Source struct {
 type Format struct {
 	Name    string
 	Summary string
-	Built   bool
 	// NewOptions returns a pointer to the format's options with their defaults; the
 	// configuration's `options:` mapping is decoded into it, unknown keys refused.
 	NewOptions func() any
@@ -58,55 +56,49 @@ type Format struct {
 	Open func(src Source) (RecordReader, error)
 }
 
-type noOptions struct{}
-
 var formats = map[string]Format{
 	"csv": {
-		Name: "csv", Built: true,
+		Name: "csv",
 		Summary:    "delimited text with a header line (comma, pipe, semicolon; quoted or not)",
 		NewOptions: func() any { return defaultCSVOptions() },
 		Open:       openCSV,
 	},
 	"xlsx": {
-		Name: "xlsx", Built: true,
+		Name: "xlsx",
 		Summary:    "Excel workbook, a sheet per subject (one feed per sheet)",
 		NewOptions: func() any { return defaultXLSXOptions() },
 		Open:       openXLSX,
 	},
 	"fixedwidth": {
-		Name: "fixedwidth", Built: true,
+		Name: "fixedwidth",
 		Summary:    "fixed-width text with a declared layout (field, start, width, type), single-byte or UTF-8",
 		NewOptions: func() any { return defaultFixedWidthOptions() },
 		Open:       openFixedWidth,
 	},
 	"hl7v2": {
-		Name: "hl7v2", Built: true,
+		Name: "hl7v2",
 		Summary:    "HL7 v2 ADT message batches (FHS/BHS envelopes or MLLP frames)",
 		NewOptions: func() any { return defaultHL7v2Options() },
 		Open:       openHL7v2,
 	},
 	"fhir-ndjson": {
-		Name: "fhir-ndjson", Built: true,
+		Name: "fhir-ndjson",
 		Summary:    "FHIR R4 bulk export, NDJSON per resource type; columns are simple JSON paths",
 		NewOptions: func() any { return defaultFHIROptions() },
 		Open:       openFHIR,
 	},
 	"pgdump": {
-		Name: "pgdump", Built: true,
+		Name: "pgdump",
 		Summary:    "PostgreSQL plain-text dump (CREATE TABLE + COPY), one table per feed",
 		NewOptions: func() any { return defaultPgDumpOptions() },
 		Open:       openPgDump,
 	},
 	"sqlite": {
-		Name: "sqlite", Built: true,
+		Name: "sqlite",
 		Summary:    "SQLite database file, one feed per table (option table:), rowid as the line",
 		NewOptions: func() any { return defaultSQLiteOptions() },
 		Open:       openSQLite,
 	},
-}
-
-func planned(name, summary string) Format {
-	return Format{Name: name, Summary: summary, NewOptions: func() any { return &noOptions{} }}
 }
 
 // Lookup returns the format registered under name.

@@ -1,13 +1,11 @@
 package extract_test
 
 import (
-	"bufio"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
 	"io"
-	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -17,6 +15,7 @@ import (
 
 	"github.com/bnssg-connecting-care/ccare/extract"
 	"github.com/bnssg-connecting-care/ccare/load"
+	"github.com/bnssg-connecting-care/ccare/synth"
 )
 
 // BenchmarkHL7v2 lands a generated HL7 v2 batch file (1 GiB unless CCARE_BENCH_HL7_MB says
@@ -50,7 +49,7 @@ func BenchmarkHL7v2(b *testing.B) {
 		b.StopTimer()
 		dir := b.TempDir()
 		ctx := context.Background()
-		db, err := load.Open(ctx, filepath.Join(dir, "bench.duckdb"), load.Settings{MemoryLimit: "256MB"})
+		db, err := load.Open(ctx, filepath.Join(dir, "bench.duckdb"), load.Settings{MemoryLimit: benchMemoryLimit()})
 		if err != nil {
 			b.Fatal(err)
 		}
@@ -91,55 +90,10 @@ func BenchmarkHL7v2(b *testing.B) {
 // messages shaped like nbt-pas's, and returns how many messages it holds.
 func benchHL7File(b *testing.B, path string, size int64) int64 {
 	b.Helper()
-	countPath := path + ".count"
-	if data, err := os.ReadFile(countPath); err == nil {
-		if n, err := strconv.ParseInt(string(data), 10, 64); err == nil {
-			return n
-		}
-	}
-	start := time.Now()
-	fh, err := os.Create(path)
+	n, err := synth.WriteVolumeFile(path, size, synth.WriteADTVolume)
 	if err != nil {
 		b.Fatal(err)
 	}
-	w := bufio.NewWriterSize(fh, 1<<20)
-	r := rand.New(rand.NewPCG(1, 2))
-	events := []string{"A01", "A02", "A03", "A04", "A08", "A31", "A40"}
-	var written, n int64
-	count := func(s string) { w.WriteString(s); written += int64(len(s)) }
-	count("FHS|^~\\&|PAS|RVJ|CCARE|BNSSG|20261101235959\rBHS|^~\\&|PAS|RVJ|CCARE|BNSSG|20261101235959\r")
-	for written < size {
-		n++
-		ev := events[r.IntN(len(events))]
-		at := fmt.Sprintf("202610%02d%02d%02d", 1+r.IntN(30), r.IntN(24), r.IntN(60))
-		mrn := fmt.Sprintf("RVJ%08d", r.IntN(20_000_000))
-		var sb strings.Builder
-		fmt.Fprintf(&sb, "MSH|^~\\&|PAS|RVJ|CCARE|BNSSG|%s||ADT^%s^ADT_A01|NBT%d|P|2.4|||AL|NE\r", at, ev, n)
-		fmt.Fprintf(&sb, "EVN|%s|%s\r", ev, at)
-		fmt.Fprintf(&sb, "PID|1||%s^^^RVJ^PI~999%07d^^^NHS^NH||O'Brien\\T\\Smith^Mary||19%02d%02d%02d|F|||^^Bristol^^BS%d %dAB^GBR\r",
-			mrn, r.IntN(10_000_000), r.IntN(100), 1+r.IntN(12), 1+r.IntN(28), 1+r.IntN(40), r.IntN(10))
-		sb.WriteString("PD1|||^^L81001\r")
-		if ev == "A40" {
-			fmt.Fprintf(&sb, "MRG|RVJ%08d^^^RVJ^PI\r", r.IntN(20_000_000))
-		}
-		if ev == "A31" || ev == "A40" {
-			sb.WriteString("PV1|1|N\r")
-		} else {
-			fmt.Fprintf(&sb, "PV1|1|I|GATE7A^^^RVJ01|||BRUN9A^^^RVJ01|||||||||||||V%d|||||||||||||||||||||||||%s|\r", r.IntN(100_000_000), at)
-		}
-		count(sb.String())
-	}
-	count(fmt.Sprintf("BTS|%d\rFTS|1\r", n))
-	if err := w.Flush(); err != nil {
-		b.Fatal(err)
-	}
-	if err := fh.Close(); err != nil {
-		b.Fatal(err)
-	}
-	if err := os.WriteFile(countPath, []byte(strconv.FormatInt(n, 10)), 0o644); err != nil {
-		b.Fatal(err)
-	}
-	b.Logf("generated %s: %d messages, %d MiB in %s", path, n, written>>20, time.Since(start).Round(time.Millisecond))
 	return n
 }
 
@@ -221,4 +175,13 @@ func BenchmarkHL7v2Read(b *testing.B) {
 		b.ReportMetric(float64(peak)/(1<<20), "peak-MiB")
 		b.Logf("%d messages (%d MiB) read in %s, peak RSS %.0f MiB", n, mb, elapsed.Round(time.Millisecond), float64(peak)/(1<<20))
 	}
+}
+
+// benchMemoryLimit is DuckDB's memory_limit for the landing benchmarks: what a deployment
+// on a small machine would set (CCARE_BENCH_MEMORY_LIMIT overrides it).
+func benchMemoryLimit() string {
+	if v := os.Getenv("CCARE_BENCH_MEMORY_LIMIT"); v != "" {
+		return v
+	}
+	return "256MB"
 }

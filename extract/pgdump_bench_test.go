@@ -1,7 +1,6 @@
 package extract
 
 import (
-	"bufio"
 	"fmt"
 	"io"
 	"os"
@@ -10,6 +9,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/bnssg-connecting-care/ccare/synth"
 )
 
 // BenchmarkPgDump1GB reads the diagnoses table of a generated 1 GB pg_dump (COPY rows with
@@ -26,10 +27,8 @@ func BenchmarkPgDump1GB(b *testing.B) {
 		mb = v
 	}
 	path := filepath.Join(os.TempDir(), fmt.Sprintf("ccare-pgdump-%dmb.sql", mb))
-	if st, err := os.Stat(path); err != nil || st.Size() < int64(mb)<<20 {
-		if err := writeBenchDump(path, int64(mb)<<20); err != nil {
-			b.Fatal(err)
-		}
+	if _, err := synth.WriteVolumeFile(path, int64(mb)<<20, synth.WriteCDWVolume); err != nil {
+		b.Fatal(err)
 	}
 	st, _ := os.Stat(path)
 	b.SetBytes(st.Size())
@@ -70,45 +69,4 @@ func BenchmarkPgDump1GB(b *testing.B) {
 			b.Errorf("%d rows could not be read", bad)
 		}
 	}
-}
-
-// writeBenchDump writes a dump of about size bytes: a diagnoses COPY block (most of it),
-// then a short INSERT section, as nbt-cdw sends.
-func writeBenchDump(path string, size int64) error {
-	f, err := os.Create(path + ".tmp")
-	if err != nil {
-		return err
-	}
-	w := bufio.NewWriterSize(f, 1<<20)
-	cw := &pgBenchCounter{w: w}
-	fmt.Fprint(cw, "SET client_encoding = 'UTF8';\nSET standard_conforming_strings = on;\n\n")
-	fmt.Fprint(cw, "CREATE TABLE cdw.diagnoses (\n    diagnosis_id bigint NOT NULL,\n    mrn character varying(10)\n);\n\n")
-	fmt.Fprint(cw, "COPY cdw.diagnoses (diagnosis_id, mrn, spell_id, icd10_code, diagnosis_description, diagnosis_sequence, diagnosis_date, clinician_comment, recorded_at) FROM stdin;\n")
-	comments := []string{`\N`, `\N`, `\N`, `Pt declined\tobs`, `Discussed with reg.\nFollow-up`, `\\\\nbt-fs01\\lab`}
-	for i := int64(0); cw.n < size-4096; i++ {
-		fmt.Fprintf(cw, "%d\tRVJ%07d\t%d\tJ189\tPneumonia, unspecified\t%d\t2025-%02d-%02d\t%s\t2025-%02d-%02d 10:%02d:00+00\n",
-			40_000_000+i, i%10_000_000, 7_000_000+i/3, 1+i%4, 1+i%12, 1+i%28, comments[i%int64(len(comments))], 1+i%12, 1+i%28, i%60)
-	}
-	fmt.Fprint(cw, "\\.\n\n")
-	for i := 0; i < 20; i++ {
-		fmt.Fprintf(cw, "INSERT INTO legacy.allergy_register (allergy_id, hospital_number) VALUES (%d, 'RVJ%07d');\n", i, i)
-	}
-	if err := w.Flush(); err != nil {
-		return err
-	}
-	if err := f.Close(); err != nil {
-		return err
-	}
-	return os.Rename(path+".tmp", path)
-}
-
-type pgBenchCounter struct {
-	w io.Writer
-	n int64
-}
-
-func (c *pgBenchCounter) Write(p []byte) (int, error) {
-	n, err := c.w.Write(p)
-	c.n += int64(n)
-	return n, err
 }

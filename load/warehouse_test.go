@@ -114,3 +114,56 @@ func TestOpenTwiceKeepsData(t *testing.T) {
 		db.Close()
 	}
 }
+
+// The transform inserts into each staging table once per feed, in one transaction; a feed
+// that sent nothing is followed by one that sent a large file. DuckDB 1.5.6 drops the second
+// insert when insertion order is preserved (see Open), so this must hold with more than one
+// thread and more than one row group.
+func TestLargeInsertAfterEmptyInsertKeepsRows(t *testing.T) {
+	const rows = 300_000
+	ctx := context.Background()
+	db, err := Open(ctx, filepath.Join(t.TempDir(), "w.duckdb"), Settings{Threads: 4})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	conn, err := db.Conn(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	for _, q := range []string{
+		fmt.Sprintf("CREATE TABLE big AS SELECT range AS a, 'row ' || range AS b FROM range(%d)", rows),
+		"CREATE TABLE nothing (a BIGINT, b VARCHAR)",
+		"CREATE TABLE target (a BIGINT, b VARCHAR)",
+	} {
+		if _, err := conn.ExecContext(ctx, q); err != nil {
+			t.Fatalf("%s: %v", q, err)
+		}
+	}
+	tx, err := conn.BeginTx(ctx, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer tx.Rollback()
+	for _, q := range []string{
+		"INSERT INTO target BY NAME SELECT a, b FROM nothing",
+		"INSERT INTO target BY NAME SELECT a, b FROM big",
+		"INSERT INTO target BY NAME SELECT a, b FROM nothing",
+		"INSERT INTO target BY NAME SELECT a, b FROM big",
+	} {
+		if _, err := tx.ExecContext(ctx, q); err != nil {
+			t.Fatalf("%s: %v", q, err)
+		}
+	}
+	if err := tx.Commit(); err != nil {
+		t.Fatal(err)
+	}
+	var n int
+	if err := conn.QueryRowContext(ctx, "SELECT count(*) FROM target").Scan(&n); err != nil {
+		t.Fatal(err)
+	}
+	if n != 2*rows {
+		t.Errorf("target holds %d rows after two inserts of %d: DuckDB lost an insert", n, rows)
+	}
+}

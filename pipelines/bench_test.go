@@ -133,6 +133,10 @@ func childNightly(dir string) int {
 	cfg.Warehouse = filepath.Join(out, "ccare.duckdb")
 	cfg.Lake = filepath.Join(out, "lake")
 	cfg.Reports = filepath.Join(out, "reports")
+	// The 1 GB benchmarks run as a deployment on a small machine would: with duckdb.memory_limit set.
+	if limit := os.Getenv("CCARE_BENCH_MEMORY_LIMIT"); limit != "" {
+		cfg.DuckDB.MemoryLimit = limit
+	}
 	if _, err := pipelines.Run(context.Background(), cfg, pipelines.RunOptions{Job: "nightly"}); err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		return 1
@@ -157,9 +161,6 @@ func childFloor(dir string) int {
 	defer db.Close()
 	for _, p := range cfg.Providers {
 		for _, f := range p.Feeds {
-			if !f.Format.Built {
-				continue
-			}
 			ro, ok := f.Options.(interface{ DuckDBReadOptions() string })
 			if !ok {
 				continue // not delimited text: DuckDB's read_csv is no floor for it

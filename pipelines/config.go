@@ -228,8 +228,8 @@ func ParseConfig(name string, data []byte, base string) (*Config, error) {
 						v.failErr(fat+".options", ffield+".options", err)
 					}
 				}
-				if format.Built && len(rf.Columns) == 0 {
-					v.fail(fat, ffield+".columns", "a built format needs its column mapping")
+				if len(rf.Columns) == 0 {
+					v.fail(fat, ffield+".columns", "a feed needs its column mapping")
 				}
 			}
 			names := map[string]bool{}

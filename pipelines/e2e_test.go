@@ -147,6 +147,14 @@ func TestEndToEndAgainstTruth(t *testing.T) {
 		if seen != len(files) {
 			t.Errorf("ledger has %d files, the generator wrote %d", seen, len(files))
 		}
+		// Every one of the ten systems is generated and loaded, none skipped.
+		var providers int
+		if err := db.QueryRow("SELECT count(DISTINCT provider) FROM ops.file_ledger WHERE rows_loaded > 0").Scan(&providers); err != nil {
+			t.Fatal(err)
+		}
+		if providers != 10 {
+			t.Errorf("%d providers loaded rows; want all ten", providers)
+		}
 	})
 
 	t.Run("every quarantined record is held with its rule and line", func(t *testing.T) {

@@ -39,7 +39,6 @@ type RunResult struct {
 	FilesSkipped   int
 	FilesRejected  int
 	Rejected       []string // one message per rejected file
-	SkippedSystems []string // systems whose format is not built yet
 	Rebuilt        bool     // false when nothing new arrived
 	Warehouse      string
 	Lake           string
@@ -123,11 +122,9 @@ func Run(ctx context.Context, cfg *Config, opt RunOptions) (res RunResult, err e
 
 	var providers, rawTables []string
 	for _, p := range cfg.Providers {
-		if builtFeeds(p) > 0 {
-			providers = append(providers, p.ID)
-			for _, f := range p.Feeds {
-				rawTables = append(rawTables, f.Target(p).RawTable())
-			}
+		providers = append(providers, p.ID)
+		for _, f := range p.Feeds {
+			rawTables = append(rawTables, f.Target(p).RawTable())
 		}
 	}
 	done := opt.Progress.step("transform: staging, quality rules, core")
@@ -157,23 +154,13 @@ func Run(ctx context.Context, cfg *Config, opt RunOptions) (res RunResult, err e
 
 	done = opt.Progress.step("reports: summary")
 	res.Reports, err = reports.WriteSummary(ctx, conn, cfg.Reports, reports.SummaryInfo{
-		RunID: res.RunID, SkippedSystems: res.SkippedSystems, Generated: now()})
+		RunID: res.RunID, Generated: now()})
 	done()
 	if err != nil {
 		return res, err
 	}
 	log.Info("reports written", "paths", strings.Join(res.Reports, ", "))
 	return res, nil
-}
-
-func builtFeeds(p Provider) int {
-	n := 0
-	for _, f := range p.Feeds {
-		if f.Format.Built {
-			n++
-		}
-	}
-	return n
 }
 
 func refreshProviders(ctx context.Context, conn *sql.Conn, cfg *Config) error {
@@ -204,24 +191,8 @@ func landAll(ctx context.Context, conn *sql.Conn, cfg *Config, opt RunOptions, r
 		if len(opt.Providers) > 0 && !slices.Contains(opt.Providers, p.ID) {
 			continue
 		}
-		if builtFeeds(p) == 0 {
-			var formats []string
-			for _, f := range p.Feeds {
-				formats = append(formats, f.Format.Name)
-			}
-			slices.Sort(formats)
-			formats = slices.Compact(formats)
-			msg := fmt.Sprintf("%s (%s): format %s not built yet", p.ID, p.System, strings.Join(formats, ", "))
-			res.SkippedSystems = append(res.SkippedSystems, msg)
-			log.Info("skipping system: " + msg)
-			continue
-		}
 		for _, f := range p.Feeds {
 			t := f.Target(p)
-			if !f.Format.Built {
-				log.Info("skipping feed: format not built yet", "provider", p.ID, "feed", f.Name, "format", f.Format.Name)
-				continue
-			}
 			if err := extract.EnsureRawTable(ctx, conn, t); err != nil {
 				return 0, err
 			}

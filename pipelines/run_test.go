@@ -57,11 +57,6 @@ func TestSmallCommunity(t *testing.T) {
 	if res.FilesNew != 10 {
 		t.Fatalf("run: %+v", res)
 	}
-	for _, s := range res.SkippedSystems {
-		if !strings.HasSuffix(s, "not built yet") {
-			t.Errorf("skipped system %q without saying why", s)
-		}
-	}
 	db := (&community{cfg: cfg}).db(t)
 	for _, tt := range []struct {
 		what string

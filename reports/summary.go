@@ -20,7 +20,6 @@ import (
 // SummaryInfo is what the report needs beyond the warehouse.
 type SummaryInfo struct {
 	RunID          int64
-	SkippedSystems []string
 	Generated      time.Time
 }
 
@@ -205,9 +204,6 @@ func writeXLSX(path string, s *Summary) error {
 		{"Local identities in all", s.LocalIDs.Shown},
 		{"Small numbers", s.SuppressionNote},
 	}}
-	for _, sys := range s.SkippedSystems {
-		headline.Rows = append(headline.Rows, []any{"Not yet loaded", sys})
-	}
 	sheets := []struct {
 		name string
 		t    Table

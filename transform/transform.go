@@ -1,6 +1,7 @@
 // Package transform runs the SQL models that turn raw.* into the common model: staging
 // per provider, the quality rules, identity and core, then the ledger's reconciliation.
-// Everything runs in one transaction, so analysts never see a half-built core.
+// Quality, core and the ledger's reconciliation run in one transaction, so a failed run
+// leaves the last good core, quarantine and ledger in place.
 package transform
 
 import (
@@ -30,13 +31,18 @@ func (e *ConservationError) Error() string {
 }
 
 // Run rebuilds staging, quality and core from raw.*. providers are those whose staging SQL
-// should run (the ones with a built format); rawTables are every raw table, whose
+// should run (every configured provider); rawTables are every raw table, whose
 // quarantined rows get their original record attached.
 func Run(ctx context.Context, conn *sql.Conn, providers, rawTables []string, log *slog.Logger) (steps []Step, err error) {
 	done := func(name string, seconds float64) {
 		steps = append(steps, Step{Name: name, Seconds: seconds})
 		log.Debug("sql step", "file", name, "seconds", seconds)
 	}
+	// Staging is committed on its own, before the rest. It is scratch space no analyst
+	// reads, and DuckDB's planner sees no rows in tables filled earlier in the same
+	// transaction: every later join against a staging table built in-transaction would
+	// hash the whole staging table instead of the small side (at 10 million rows, gigabytes
+	// of memory, or an out-of-memory error under a memory limit).
 	err = sqlfiles.InTransaction(ctx, conn, func() error {
 		// Staging tables are declared with CREATE OR REPLACE: re-running empties them.
 		if err := sqlfiles.Exec(ctx, conn, "schema/40_staging.sql"); err != nil {
@@ -50,6 +56,12 @@ func Run(ctx context.Context, conn *sql.Conn, providers, rawTables []string, log
 				return err
 			}
 		}
+		return nil
+	})
+	if err != nil {
+		return steps, err
+	}
+	err = sqlfiles.InTransaction(ctx, conn, func() error {
 		if err := sqlfiles.ExecDir(ctx, conn, "quality", done); err != nil {
 			return err
 		}

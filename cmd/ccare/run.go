@@ -55,9 +55,6 @@ func printResult(g *globals, res pipelines.RunResult) {
 	for _, r := range res.Rejected {
 		fmt.Fprintf(w, "  rejected: %s\n", r)
 	}
-	for _, s := range res.SkippedSystems {
-		fmt.Fprintf(w, "  not loaded: %s\n", s)
-	}
 	if res.Status != "succeeded" {
 		return
 	}

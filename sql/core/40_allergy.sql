@@ -1,6 +1,18 @@
 -- core.allergy ← staging.allergy: the latest version of each allergy record that passed the
 -- error rules, with its person (NULL while the patient's local id is unlinked) and SNOMED CT.
 CREATE OR REPLACE TABLE core.allergy AS
+WITH superseded AS (
+    -- Older versions of a record that passed the rules. Only the row ids go through the
+    -- window, not whole rows: at ten million rows that is the difference between fitting
+    -- a small memory limit and failing to pin blocks.
+    SELECT row_id FROM (
+        SELECT x.rowid AS row_id,
+               row_number() OVER (PARTITION BY x._provider, x._feed, x.record_id ORDER BY x._file_id DESC, x._row_number DESC) AS version
+        FROM staging.allergy x
+        ANTI JOIN quality.quarantined_rows q USING (_provider, _feed, _file_sha256, _row_number)
+    )
+    WHERE version > 1
+)
 SELECT
     md5(concat_ws('|', a._provider, a._feed, a.record_id))   AS allergy_id,
     l.person_id,
@@ -21,4 +33,4 @@ FROM staging.allergy a
 ANTI JOIN quality.quarantined_rows q USING (_provider, _feed, _file_sha256, _row_number)
 LEFT JOIN core.person_link l ON l.provider = a._provider AND l.local_id = a.local_patient_id
 LEFT JOIN ref.code_map m ON m.source_system = a.code_system AND m.source_code = a.code
-QUALIFY row_number() OVER (PARTITION BY a._provider, a._feed, a.record_id ORDER BY a._file_id DESC, a._row_number DESC) = 1;
+ANTI JOIN superseded v ON v.row_id = a.rowid;

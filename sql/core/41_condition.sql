@@ -1,6 +1,18 @@
 -- core.condition ← staging.condition: problem-list entries and encounter diagnoses, latest
 -- version of each, with the person and the code mapped to SNOMED CT where it is Read v2.
 CREATE OR REPLACE TABLE core.condition AS
+WITH superseded AS (
+    -- Older versions of a record that passed the rules. Only the row ids go through the
+    -- window, not whole rows: at ten million rows that is the difference between fitting
+    -- a small memory limit and failing to pin blocks.
+    SELECT row_id FROM (
+        SELECT x.rowid AS row_id,
+               row_number() OVER (PARTITION BY x._provider, x._feed, x.record_id ORDER BY x._file_id DESC, x._row_number DESC) AS version
+        FROM staging.condition x
+        ANTI JOIN quality.quarantined_rows q USING (_provider, _feed, _file_sha256, _row_number)
+    )
+    WHERE version > 1
+)
 SELECT
     md5(concat_ws('|', c._provider, c._feed, c.record_id))   AS condition_id,
     l.person_id,
@@ -22,4 +34,4 @@ FROM staging.condition c
 ANTI JOIN quality.quarantined_rows q USING (_provider, _feed, _file_sha256, _row_number)
 LEFT JOIN core.person_link l ON l.provider = c._provider AND l.local_id = c.local_patient_id
 LEFT JOIN ref.code_map m ON m.source_system = c.code_system AND m.source_code = c.code
-QUALIFY row_number() OVER (PARTITION BY c._provider, c._feed, c.record_id ORDER BY c._file_id DESC, c._row_number DESC) = 1;
+ANTI JOIN superseded v ON v.row_id = c.rowid;

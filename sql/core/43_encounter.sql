@@ -1,6 +1,18 @@
--- core.encounter ← staging.encounter: ED attendances, out-of-hours cases (and, as more
--- systems arrive, admissions and social-care contacts); latest version of each.
+-- core.encounter ← staging.encounter: ED attendances, admissions, EPR encounters,
+-- out-of-hours and dental contacts, social-care assessments and services; latest version of each.
 CREATE OR REPLACE TABLE core.encounter AS
+WITH superseded AS (
+    -- Older versions of a record that passed the rules. Only the row ids go through the
+    -- window, not whole rows: at ten million rows that is the difference between fitting
+    -- a small memory limit and failing to pin blocks.
+    SELECT row_id FROM (
+        SELECT x.rowid AS row_id,
+               row_number() OVER (PARTITION BY x._provider, x._feed, x.record_id ORDER BY x._file_id DESC, x._row_number DESC) AS version
+        FROM staging.encounter x
+        ANTI JOIN quality.quarantined_rows q USING (_provider, _feed, _file_sha256, _row_number)
+    )
+    WHERE version > 1
+)
 SELECT
     md5(concat_ws('|', e._provider, e._feed, e.record_id))   AS encounter_id,
     l.person_id,
@@ -21,4 +33,4 @@ SELECT
 FROM staging.encounter e
 ANTI JOIN quality.quarantined_rows q USING (_provider, _feed, _file_sha256, _row_number)
 LEFT JOIN core.person_link l ON l.provider = e._provider AND l.local_id = e.local_patient_id
-QUALIFY row_number() OVER (PARTITION BY e._provider, e._feed, e.record_id ORDER BY e._file_id DESC, e._row_number DESC) = 1;
+ANTI JOIN superseded v ON v.row_id = e.rowid;

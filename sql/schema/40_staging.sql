@@ -80,7 +80,7 @@ CREATE OR REPLACE TABLE staging.medication (
 CREATE OR REPLACE TABLE staging.encounter (
     record_id                  VARCHAR,
     local_patient_id           VARCHAR,
-    encounter_class            VARCHAR,  -- emergency | inpatient | outpatient | primary-care | out-of-hours | social-care
+    encounter_class            VARCHAR,  -- emergency | inpatient | outpatient | primary-care | out-of-hours | urgent-care | social-care
     start_raw                  VARCHAR,
     start_at                   TIMESTAMPTZ,
     end_raw                    VARCHAR,

@@ -58,43 +58,43 @@ type Format struct {
 
 var formats = map[string]Format{
 	"csv": {
-		Name: "csv",
+		Name:       "csv",
 		Summary:    "delimited text with a header line (comma, pipe, semicolon; quoted or not)",
 		NewOptions: func() any { return defaultCSVOptions() },
 		Open:       openCSV,
 	},
 	"xlsx": {
-		Name: "xlsx",
+		Name:       "xlsx",
 		Summary:    "Excel workbook, a sheet per subject (one feed per sheet)",
 		NewOptions: func() any { return defaultXLSXOptions() },
 		Open:       openXLSX,
 	},
 	"fixedwidth": {
-		Name: "fixedwidth",
+		Name:       "fixedwidth",
 		Summary:    "fixed-width text with a declared layout (field, start, width, type), single-byte or UTF-8",
 		NewOptions: func() any { return defaultFixedWidthOptions() },
 		Open:       openFixedWidth,
 	},
 	"hl7v2": {
-		Name: "hl7v2",
+		Name:       "hl7v2",
 		Summary:    "HL7 v2 ADT message batches (FHS/BHS envelopes or MLLP frames)",
 		NewOptions: func() any { return defaultHL7v2Options() },
 		Open:       openHL7v2,
 	},
 	"fhir-ndjson": {
-		Name: "fhir-ndjson",
+		Name:       "fhir-ndjson",
 		Summary:    "FHIR R4 bulk export, NDJSON per resource type; columns are simple JSON paths",
 		NewOptions: func() any { return defaultFHIROptions() },
 		Open:       openFHIR,
 	},
 	"pgdump": {
-		Name: "pgdump",
+		Name:       "pgdump",
 		Summary:    "PostgreSQL plain-text dump (CREATE TABLE + COPY), one table per feed",
 		NewOptions: func() any { return defaultPgDumpOptions() },
 		Open:       openPgDump,
 	},
 	"sqlite": {
-		Name: "sqlite",
+		Name:       "sqlite",
 		Summary:    "SQLite database file, one feed per table (option table:), rowid as the line",
 		NewOptions: func() any { return defaultSQLiteOptions() },
 		Open:       openSQLite,

@@ -33,16 +33,16 @@ type RunOptions struct {
 
 // RunResult is what a run did, for the CLI's closing lines and for tests.
 type RunResult struct {
-	RunID          int64
-	Status         string
-	FilesNew       int
-	FilesSkipped   int
-	FilesRejected  int
-	Rejected       []string // one message per rejected file
-	Rebuilt        bool     // false when nothing new arrived
-	Warehouse      string
-	Lake           string
-	Reports        []string
+	RunID         int64
+	Status        string
+	FilesNew      int
+	FilesSkipped  int
+	FilesRejected int
+	Rejected      []string // one message per rejected file
+	Rebuilt       bool     // false when nothing new arrived
+	Warehouse     string
+	Lake          string
+	Reports       []string
 }
 
 // Run runs one job of the pipeline against cfg: land new files, rebuild staging, quality

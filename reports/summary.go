@@ -19,8 +19,8 @@ import (
 
 // SummaryInfo is what the report needs beyond the warehouse.
 type SummaryInfo struct {
-	RunID          int64
-	Generated      time.Time
+	RunID     int64
+	Generated time.Time
 }
 
 // Summary is the content of the summary report.

@@ -20,9 +20,8 @@ import (
 // volumeMemoryLimit is duckdb.memory_limit as a deployment with 500 MB to spare would set it.
 // DuckDB's resident memory runs well above its limit (allocations outside the buffer pool
 // and allocator slack: about 250 MB more while landing ten million rows), so the limit is
-// about a third of the budget. Below 160MB the condition build (a window over every row)
-// cannot pin its blocks.
-const volumeMemoryLimit = "160MB"
+// about a quarter of the budget. CCARE_BENCH_MEMORY_LIMIT overrides it.
+const volumeMemoryLimit = "128MB"
 
 // BenchmarkPgDumpNightly1GB: a 1 GB nbt-cdw dump in the diagnoses feed.
 func BenchmarkPgDumpNightly1GB(b *testing.B) {

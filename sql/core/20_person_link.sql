@@ -6,20 +6,19 @@
 -- Lineage points at the local id's latest record.
 CREATE OR REPLACE TABLE core.person_link AS
 WITH usable AS (
-    SELECT p.*
+    SELECT p.*, p.rowid AS row_id
     FROM staging.person_record p
     ANTI JOIN quality.quarantined_rows q USING (_provider, _feed, _file_sha256, _row_number)
 ),
-latest AS (
-    SELECT *
-    FROM usable
-    QUALIFY row_number() OVER (PARTITION BY _provider, local_id ORDER BY _file_id DESC, _row_number DESC) = 1
-),
+-- One aggregate per local id gathers the evidence and which record is the latest; only that
+-- record's row id goes through the aggregate, not the record (a window over whole rows, or
+-- arg_max of a struct, cannot stay within a small memory limit at millions of local ids).
 evidence AS (
     SELECT
         _provider,
         local_id,
-        arg_max(nhs_number, [_file_id, _row_number]) FILTER (WHERE nhs_number_valid(nhs_number)) AS nhs_number,
+        arg_max(row_id, record_order(_file_id, _row_number))                                                 AS latest_row_id,
+        arg_max(nhs_number, record_order(_file_id, _row_number)) FILTER (WHERE nhs_number_valid(nhs_number)) AS nhs_number,
         count(DISTINCT nhs_number) FILTER (WHERE nhs_number_valid(nhs_number))                   AS valid_numbers,
         bool_or(nhs_number IS NOT NULL)                                                          AS any_number
     FROM usable
@@ -28,7 +27,7 @@ evidence AS (
 merged AS (
     SELECT m._provider, m.local_id, m.survivor_id, k.person_id
     FROM (
-        SELECT _provider, merged_id AS local_id, arg_max(survivor_id, [_file_id, _row_number]) AS survivor_id
+        SELECT _provider, merged_id AS local_id, arg_max(survivor_id, record_order(_file_id, _row_number)) AS survivor_id
         FROM staging.person_merge
         ANTI JOIN quality.quarantined_rows q USING (_provider, _feed, _file_sha256, _row_number)
         GROUP BY ALL
@@ -37,8 +36,8 @@ merged AS (
     JOIN core.person_key k ON k.nhs_number = e.nhs_number
 )
 SELECT
-    l._provider                                           AS provider,
-    l.local_id,
+    e._provider                                           AS provider,
+    e.local_id,
     coalesce(m.person_id, k.person_id)                    AS person_id,
     CASE WHEN m.person_id IS NOT NULL THEN 'merge'
          WHEN k.person_id IS NOT NULL THEN 'nhs-number' ELSE 'unlinked' END AS match_method,
@@ -51,8 +50,7 @@ SELECT
         ELSE 'unlinked: no NHS number'
     END                                                   AS link_note,
     l._provider, l._feed, l._file_sha256, l._row_number, l._line, l._batch_id
-FROM latest l
-JOIN evidence e USING (_provider, local_id)
+FROM evidence e
+JOIN staging.person_record l ON l.rowid = e.latest_row_id
 LEFT JOIN core.person_key k ON k.nhs_number = e.nhs_number
-LEFT JOIN merged m USING (_provider, local_id)
-ORDER BY provider, local_id;
+LEFT JOIN merged m ON m._provider = e._provider AND m.local_id = e.local_id;

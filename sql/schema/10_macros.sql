@@ -26,3 +26,10 @@ CREATE OR REPLACE MACRO postcode_normalise(p) AS (
          ELSE regexp_replace(upper(regexp_replace(p, '\s', '', 'g')), '^(.+)([0-9][A-Z]{2})$', '\1 \2')
     END
 );
+
+-- record_order(file_id, row_number): a record's place in arrival order (later files, then later
+-- rows, sort higher) as one fixed-size number, for arg_max / arg_min keys. A list key such as
+-- [file_id, row_number] orders the same but allocates per group: at millions of local ids
+-- that alone overruns a small memory limit.
+CREATE OR REPLACE MACRO record_order(file_id, row_number) AS
+    (CAST(file_id AS HUGEINT) << 64) + CAST(row_number AS HUGEINT);

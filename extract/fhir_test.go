@@ -46,7 +46,7 @@ func TestFHIRGolden(t *testing.T) {
 			} else {
 				got = readAll(rr)
 			}
-			checkPgDumpGolden(t, base+".golden", got)
+			checkGolden(t, base+".golden", got)
 		})
 	}
 }

@@ -46,25 +46,8 @@ func TestPgDumpGolden(t *testing.T) {
 			} else {
 				got = readAll(rr)
 			}
-			checkPgDumpGolden(t, base+".golden", got)
+			checkGolden(t, base+".golden", got)
 		})
-	}
-}
-
-// checkPgDumpGolden compares got with the golden file, or rewrites it under -update.
-func checkPgDumpGolden(t *testing.T, golden, got string) {
-	t.Helper()
-	if *update {
-		if err := os.WriteFile(golden, []byte(got), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	want, err := os.ReadFile(golden)
-	if err != nil {
-		t.Fatalf("%v (run go test ./extract -update to create it)", err)
-	}
-	if got != string(want) {
-		t.Errorf("%s:\n got:\n%s\nwant:\n%s", golden, got, want)
 	}
 }
 

@@ -2,35 +2,60 @@
 -- row per person with at least one linked local id. Survivorship per attribute: the value
 -- from the most trusted source (ref.provider.trust_rank: GP before acute before others),
 -- and within a source the most recent record.
-CREATE OR REPLACE TABLE core.person AS
-WITH records AS (
-    SELECT l.person_id, p.*, f.received_at,
+--
+-- DuckDB's planner sees no rows in core.person_link and core.person_key (built earlier in
+-- this transaction), so left to itself it hashes the join of staging records to linked ids
+-- (millions of wide rows) to probe the ten-row ref.provider: out of memory under a small
+-- memory_limit. The joins therefore run as written: each JOIN's right side is the one hashed,
+-- and it is always the smaller. The linked records go to a temporary table first, which
+-- DuckDB can spill to disk, so that the join's and the aggregate's memory are not needed at once.
+SET disabled_optimizers = 'join_order,build_side_probe_side';
+
+CREATE OR REPLACE TEMP TABLE person_survivorship_records AS
+    SELECT l.person_id, p.family_name, p.given_name, p.birth_date, p.sex, p.postcode, p.practice_code,
+           p._provider, f.received_at,
            -- lowest first: the most trusted source, then its most recent record
            (CAST(pr.trust_rank AS HUGEINT) << 100) - record_order(p._file_id, p._row_number) AS survivorship
-    FROM core.person_link l
-    JOIN staging.person_record p ON p._provider = l.provider AND p.local_id = l.local_id
+    FROM staging.person_record p
+    JOIN core.person_link l ON l.provider = p._provider AND l.local_id = p.local_id AND l.person_id IS NOT NULL
     JOIN ref.provider pr ON pr.provider = p._provider
     JOIN ops.file_ledger f ON f.file_id = p._file_id
     ANTI JOIN quality.quarantined_rows q
         ON q._provider = p._provider AND q._feed = p._feed
-       AND q._file_sha256 = p._file_sha256 AND q._row_number = p._row_number
-    WHERE l.person_id IS NOT NULL
+       AND q._file_sha256 = p._file_sha256 AND q._row_number = p._row_number;
+
+CREATE OR REPLACE TABLE core.person AS
+WITH golden AS (
+    SELECT
+        person_id,
+        arg_min(family_name,   survivorship) FILTER (WHERE family_name IS NOT NULL)   AS family_name,
+        arg_min(given_name,    survivorship) FILTER (WHERE given_name IS NOT NULL)    AS given_name,
+        arg_min(birth_date,    survivorship) FILTER (WHERE birth_date IS NOT NULL)    AS birth_date,
+        coalesce(arg_min(sex,  survivorship) FILTER (WHERE sex <> 'unknown'), 'unknown') AS sex,
+        arg_min(postcode,      survivorship) FILTER (WHERE postcode IS NOT NULL)      AS postcode,
+        arg_min(practice_code, survivorship) FILTER (WHERE practice_code IS NOT NULL) AS practice_code,
+        count(DISTINCT _provider)                                                     AS provider_count,
+        min(received_at)                                                              AS valid_from
+    FROM person_survivorship_records
+    GROUP BY person_id
 )
 SELECT
-    r.person_id,
+    g.person_id,
     k.nhs_number,
-    'valid'                                                                                    AS nhs_number_status,
-    arg_min(family_name,   survivorship) FILTER (WHERE family_name IS NOT NULL)   AS family_name,
-    arg_min(given_name,    survivorship) FILTER (WHERE given_name IS NOT NULL)    AS given_name,
-    arg_min(birth_date,    survivorship) FILTER (WHERE birth_date IS NOT NULL)    AS birth_date,
-    CAST(NULL AS DATE)                                                                         AS death_date,
-    coalesce(arg_min(sex,  survivorship) FILTER (WHERE sex <> 'unknown'), 'unknown') AS sex,
-    arg_min(postcode,      survivorship) FILTER (WHERE postcode IS NOT NULL)      AS postcode,
-    arg_min(practice_code, survivorship) FILTER (WHERE practice_code IS NOT NULL) AS practice_code,
-    count(DISTINCT _provider)                                                                  AS provider_count,
-    min(received_at)                                                                           AS valid_from,
-    CAST(NULL AS TIMESTAMPTZ)                                                                  AS valid_to,
-    true                                                                                       AS is_current
-FROM records r
-JOIN core.person_key k USING (person_id)
-GROUP BY r.person_id, k.nhs_number;
+    'valid'                    AS nhs_number_status,
+    g.family_name,
+    g.given_name,
+    g.birth_date,
+    CAST(NULL AS DATE)         AS death_date,
+    g.sex,
+    g.postcode,
+    g.practice_code,
+    g.provider_count,
+    g.valid_from,
+    CAST(NULL AS TIMESTAMPTZ)  AS valid_to,
+    true                       AS is_current
+FROM golden g
+JOIN core.person_key k ON k.person_id = g.person_id;
+
+DROP TABLE person_survivorship_records;
+RESET disabled_optimizers;

@@ -31,6 +31,7 @@ SELECT
     a._provider, a._feed, a._file_sha256, a._row_number, a._line, a._batch_id
 FROM staging.allergy a
 ANTI JOIN quality.quarantined_rows q USING (_provider, _feed, _file_sha256, _row_number)
-LEFT JOIN core.person_link l ON l.provider = a._provider AND l.local_id = a.local_patient_id
+-- Only linked ids are hashed: an unlinked one gives no person either way.
+LEFT JOIN core.person_link l ON l.provider = a._provider AND l.local_id = a.local_patient_id AND l.person_id IS NOT NULL
 LEFT JOIN ref.code_map m ON m.source_system = a.code_system AND m.source_code = a.code
 ANTI JOIN superseded v ON v.row_id = a.rowid;

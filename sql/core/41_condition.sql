@@ -32,6 +32,7 @@ SELECT
     c._provider, c._feed, c._file_sha256, c._row_number, c._line, c._batch_id
 FROM staging.condition c
 ANTI JOIN quality.quarantined_rows q USING (_provider, _feed, _file_sha256, _row_number)
-LEFT JOIN core.person_link l ON l.provider = c._provider AND l.local_id = c.local_patient_id
+-- Only linked ids are hashed: an unlinked one gives no person either way.
+LEFT JOIN core.person_link l ON l.provider = c._provider AND l.local_id = c.local_patient_id AND l.person_id IS NOT NULL
 LEFT JOIN ref.code_map m ON m.source_system = c.code_system AND m.source_code = c.code
 ANTI JOIN superseded v ON v.row_id = c.rowid;

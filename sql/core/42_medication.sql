@@ -28,5 +28,6 @@ SELECT
     s._provider, s._feed, s._file_sha256, s._row_number, s._line, s._batch_id
 FROM staging.medication s
 ANTI JOIN quality.quarantined_rows q USING (_provider, _feed, _file_sha256, _row_number)
-LEFT JOIN core.person_link l ON l.provider = s._provider AND l.local_id = s.local_patient_id
+-- Only linked ids are hashed: an unlinked one gives no person either way.
+LEFT JOIN core.person_link l ON l.provider = s._provider AND l.local_id = s.local_patient_id AND l.person_id IS NOT NULL
 ANTI JOIN superseded v ON v.row_id = s.rowid;

@@ -32,5 +32,6 @@ SELECT
     e._provider, e._feed, e._file_sha256, e._row_number, e._line, e._batch_id
 FROM staging.encounter e
 ANTI JOIN quality.quarantined_rows q USING (_provider, _feed, _file_sha256, _row_number)
-LEFT JOIN core.person_link l ON l.provider = e._provider AND l.local_id = e.local_patient_id
+-- Only linked ids are hashed: an unlinked one gives no person either way.
+LEFT JOIN core.person_link l ON l.provider = e._provider AND l.local_id = e.local_patient_id AND l.person_id IS NOT NULL
 ANTI JOIN superseded v ON v.row_id = e.rowid;

@@ -2,8 +2,8 @@
 -- verificationStatus or status entered-in-error). They are quarantined, not dropped, so that
 -- row conservation still accounts for them and an analyst can see what was withdrawn; being
 -- quarantined, they never reach core.
-INSERT OR REPLACE INTO quality.rules VALUES
-    ('WDR-001', 'plausibility', 'any', 'error', 'The source withdrew the record as entered in error.');
+INSERT OR REPLACE INTO quality.rules (rule_id, category, entity, severity, threshold, description) VALUES
+    ('WDR-001', 'plausibility', 'any', 'error', 0.05, 'The source withdrew the record as entered in error.');
 
 INSERT INTO quality.quarantine BY NAME
 WITH withdrawn AS (

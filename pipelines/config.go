@@ -58,7 +58,10 @@ type Feed struct {
 	Cadence string
 	Entity  string
 	Columns []extract.Column
-	Line    int // where the feed is declared, for messages
+	// RowKey: columns the source system assigns to each row it stores (a database's integer
+	// primary key), left out when asking whether two records are the same record sent twice.
+	RowKey []string
+	Line   int // where the feed is declared, for messages
 }
 
 // Target is where the feed's files land.
@@ -93,6 +96,7 @@ type feedFile struct {
 	Cadence string         `yaml:"cadence"`
 	Entity  string         `yaml:"entity"`
 	Columns yaml.MapSlice  `yaml:"columns"`
+	RowKey  []string       `yaml:"row_key"`
 }
 
 var (
@@ -248,6 +252,12 @@ func ParseConfig(name string, data []byte, base string) (*Config, error) {
 				names[k] = true
 				f.Columns = append(f.Columns, extract.Column{Name: k, Header: h})
 			}
+			for i, k := range rf.RowKey {
+				if !names[k] {
+					v.fail(fmt.Sprintf("%s.row_key[%d]", fat, i), ffield+".row_key", fmt.Sprintf("%q is not one of the feed's columns", k))
+				}
+			}
+			f.RowKey = rf.RowKey
 			p.Feeds = append(p.Feeds, f)
 		}
 		cfg.Providers = append(cfg.Providers, p)

@@ -120,16 +120,17 @@ func Run(ctx context.Context, cfg *Config, opt RunOptions) (res RunResult, err e
 		return res, nil
 	}
 
-	var providers, rawTables []string
+	var providers []string
+	var rawTables []transform.RawTable
 	for _, p := range cfg.Providers {
 		providers = append(providers, p.ID)
 		for _, f := range p.Feeds {
-			rawTables = append(rawTables, f.Target(p).RawTable())
+			rawTables = append(rawTables, transform.RawTable{Name: f.Target(p).RawTable(), RowKey: f.RowKey})
 		}
 	}
 	done := opt.Progress.step("transform: staging, quality rules, core")
 	start := time.Now()
-	steps, err := transform.Run(ctx, conn, providers, rawTables, log)
+	steps, err := transform.Run(ctx, conn, res.RunID, providers, rawTables, log)
 	done()
 	if err != nil {
 		return res, err

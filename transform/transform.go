@@ -17,6 +17,13 @@ import (
 	sqlfiles "github.com/bnssg-connecting-care/ccare/sql"
 )
 
+// RawTable is one feed's table in raw.*.
+type RawTable struct {
+	Name string
+	// RowKey: columns the source assigns to each stored row, ignored when comparing records.
+	RowKey []string
+}
+
 // Step is one SQL file run and how long it took.
 type Step struct {
 	Name    string
@@ -30,10 +37,11 @@ func (e *ConservationError) Error() string {
 	return "row conservation broken (read ≠ loaded + quarantined + superseded) for: " + strings.Join(e.Files, "; ")
 }
 
-// Run rebuilds staging, quality and core from raw.*. providers are those whose staging SQL
-// should run (every configured provider); rawTables are every raw table, whose
-// quarantined rows get their original record attached.
-func Run(ctx context.Context, conn *sql.Conn, providers, rawTables []string, log *slog.Logger) (steps []Step, err error) {
+// Run rebuilds staging, quality and core from raw.*, and records the quality results of run
+// runID. providers are those whose staging SQL should run (every configured provider);
+// rawTables are every raw table: each is checked for duplicate records, and its quarantined
+// rows get their original record attached.
+func Run(ctx context.Context, conn *sql.Conn, runID int64, providers []string, rawTables []RawTable, log *slog.Logger) (steps []Step, err error) {
 	done := func(name string, seconds float64) {
 		steps = append(steps, Step{Name: name, Seconds: seconds})
 		log.Debug("sql step", "file", name, "seconds", seconds)
@@ -62,24 +70,29 @@ func Run(ctx context.Context, conn *sql.Conn, providers, rawTables []string, log
 		return steps, err
 	}
 	err = sqlfiles.InTransaction(ctx, conn, func() error {
-		if err := sqlfiles.ExecDir(ctx, conn, "quality", done); err != nil {
+		if err := runQuality(ctx, conn, rawTables, done); err != nil {
 			return err
 		}
+		start := time.Now()
+		if err := sqlfiles.Exec(ctx, conn, "ops/quality_results.sql", runID); err != nil {
+			return err
+		}
+		done("ops/quality_results.sql", time.Since(start).Seconds())
 		for _, table := range rawTables {
-			text, err := sqlfiles.Render("templates/quarantine_record.sql", map[string]any{"Table": table})
+			text, err := sqlfiles.Render("templates/quarantine_record.sql", map[string]any{"Table": table.Name})
 			if err != nil {
 				return err
 			}
 			start := time.Now()
 			if _, err := conn.ExecContext(ctx, text); err != nil {
-				return fmt.Errorf("templates/quarantine_record.sql for raw.%s: %w", table, err)
+				return fmt.Errorf("templates/quarantine_record.sql for raw.%s: %w", table.Name, err)
 			}
-			done("templates/quarantine_record.sql "+table, time.Since(start).Seconds())
+			done("templates/quarantine_record.sql "+table.Name, time.Since(start).Seconds())
 		}
 		if err := sqlfiles.ExecDir(ctx, conn, "core", done); err != nil {
 			return err
 		}
-		start := time.Now()
+		start = time.Now()
 		if err := sqlfiles.Exec(ctx, conn, "ops/reconcile_ledger.sql"); err != nil {
 			return err
 		}
@@ -87,6 +100,46 @@ func Run(ctx context.Context, conn *sql.Conn, providers, rawTables []string, log
 		return checkConservation(ctx, conn)
 	})
 	return steps, err
+}
+
+// runQuality runs each rule file of sql/quality, then the duplicate check on each raw table,
+// applying each one's checks (ops/quality_apply.sql) before the next defines its own.
+func runQuality(ctx context.Context, conn *sql.Conn, rawTables []RawTable, done func(string, float64)) error {
+	names, err := sqlfiles.Dir("quality")
+	if err != nil {
+		return err
+	}
+	apply := func(name string, start time.Time) error {
+		if err := sqlfiles.Exec(ctx, conn, "ops/quality_apply.sql"); err != nil {
+			return fmt.Errorf("%s: %w", name, err)
+		}
+		done(name, time.Since(start).Seconds())
+		return nil
+	}
+	for _, name := range names {
+		start := time.Now()
+		if err := sqlfiles.Exec(ctx, conn, name); err != nil {
+			return err
+		}
+		if err := apply(name, start); err != nil {
+			return err
+		}
+	}
+	for _, table := range rawTables {
+		start := time.Now()
+		text, err := sqlfiles.Render("templates/quality_duplicates.sql", map[string]any{"Table": table.Name, "RowKey": table.RowKey})
+		if err != nil {
+			return err
+		}
+		name := "templates/quality_duplicates.sql " + table.Name
+		if _, err := conn.ExecContext(ctx, text); err != nil {
+			return fmt.Errorf("%s: %w", name, err)
+		}
+		if err := apply(name, start); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 func checkConservation(ctx context.Context, conn *sql.Conn) error {

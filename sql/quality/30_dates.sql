@@ -1,38 +1,81 @@
--- DAT-001, DAT-002 ← staging.*: dates that did not parse, and dates after the day their
--- file was received (an event cannot be recorded after the extract that carries it).
--- Medication end dates may lie ahead (a planned course end), so they are only parsed.
-INSERT INTO quality.quarantine BY NAME
+-- Dates ← staging.*:
+--   DAT-001 a date that does not parse in the feed's declared format;
+--   DAT-002 an event after the day its file was received (an extract cannot record the future);
+--   DAT-003 an event before the patient's birth, as the same provider records the birth;
+--   DAT-004 an end before its start (discharge before admission, a course or package that
+--           ends before it begins, a problem resolved before its onset);
+--   PLA-001 a birth date that makes the person younger than 0 or older than 120 when the file
+--           was received (loaded, flagged: the person is real, the date is doubtful).
+-- Medication, care package and encounter end dates may lie ahead (a planned end), so they are
+-- not checked against the file's day or the birth date.
+INSERT OR REPLACE INTO quality.rules (rule_id, category, entity, severity, threshold, description) VALUES
+    ('DAT-001', 'conformance',  'any',    'error',   0.01, 'A date or time is present but is not in the format the feed declares.'),
+    ('DAT-002', 'plausibility', 'any',    'error',   0.01, 'A date is after the day the file containing it was received.'),
+    ('DAT-003', 'plausibility', 'any',    'error',   0.01, 'An event is dated before the patient''s birth date, as the same provider records it.'),
+    ('DAT-004', 'plausibility', 'any',    'error',   0.01, 'An end is before its start: discharge before admission, a course or package ending before it begins, a problem resolved before onset.'),
+    ('PLA-001', 'plausibility', 'person', 'warning', 0.01, 'The birth date makes the person younger than 0 or older than 120 years on the day the file was received.');
+
+CREATE OR REPLACE TEMP VIEW quality_check AS
 WITH dates AS (
-    SELECT 'birth_date' AS field, birth_date_raw AS raw, CAST(birth_date AS TIMESTAMPTZ) AS value, true AS past_only, _provider, _feed, _file_id, _file_sha256, _row_number, _line, _batch_id FROM staging.person_record
-    UNION ALL SELECT 'recorded_date',  recorded_date_raw,  CAST(recorded_date AS TIMESTAMPTZ),  true,  _provider, _feed, _file_id, _file_sha256, _row_number, _line, _batch_id FROM staging.allergy
-    UNION ALL SELECT 'onset_date',     onset_date_raw,     CAST(onset_date AS TIMESTAMPTZ),     true,  _provider, _feed, _file_id, _file_sha256, _row_number, _line, _batch_id FROM staging.condition
-    UNION ALL SELECT 'abatement_date', abatement_date_raw, CAST(abatement_date AS TIMESTAMPTZ), true,  _provider, _feed, _file_id, _file_sha256, _row_number, _line, _batch_id FROM staging.condition
-    UNION ALL SELECT 'start_date',     start_date_raw,     CAST(start_date AS TIMESTAMPTZ),     true,  _provider, _feed, _file_id, _file_sha256, _row_number, _line, _batch_id FROM staging.medication
-    UNION ALL SELECT 'end_date',       end_date_raw,       CAST(end_date AS TIMESTAMPTZ),       false, _provider, _feed, _file_id, _file_sha256, _row_number, _line, _batch_id FROM staging.medication
-    UNION ALL SELECT 'start',          start_raw,          start_at,                            true,  _provider, _feed, _file_id, _file_sha256, _row_number, _line, _batch_id FROM staging.encounter
-    UNION ALL SELECT 'end',            end_raw,            end_at,                              false, _provider, _feed, _file_id, _file_sha256, _row_number, _line, _batch_id FROM staging.encounter
-    -- A care package may be booked to end on a later day, like a medication course.
-    UNION ALL SELECT 'start_date',     start_date_raw,     CAST(start_date AS TIMESTAMPTZ),     true,  _provider, _feed, _file_id, _file_sha256, _row_number, _line, _batch_id FROM staging.care_episode
-    UNION ALL SELECT 'end_date',       end_date_raw,       CAST(end_date AS TIMESTAMPTZ),       false, _provider, _feed, _file_id, _file_sha256, _row_number, _line, _batch_id FROM staging.care_episode
+    -- day: the calendar day of the value, in UK local time for timestamps
+    SELECT 'birth_date' AS field, birth_date_raw AS raw, CAST(birth_date AS TIMESTAMPTZ) AS value, birth_date AS day,
+           false AS event, NULL AS local_patient_id, _provider, _feed, _file_id, _file_sha256, _row_number, _line, _batch_id FROM staging.person_record
+    UNION ALL SELECT 'recorded_date',  recorded_date_raw,  CAST(recorded_date AS TIMESTAMPTZ),  recorded_date,  true,  local_patient_id, _provider, _feed, _file_id, _file_sha256, _row_number, _line, _batch_id FROM staging.allergy
+    UNION ALL SELECT 'onset_date',     onset_date_raw,     CAST(onset_date AS TIMESTAMPTZ),     onset_date,     true,  local_patient_id, _provider, _feed, _file_id, _file_sha256, _row_number, _line, _batch_id FROM staging.condition
+    UNION ALL SELECT 'abatement_date', abatement_date_raw, CAST(abatement_date AS TIMESTAMPTZ), abatement_date, true,  local_patient_id, _provider, _feed, _file_id, _file_sha256, _row_number, _line, _batch_id FROM staging.condition
+    UNION ALL SELECT 'start_date',     start_date_raw,     CAST(start_date AS TIMESTAMPTZ),     start_date,     true,  local_patient_id, _provider, _feed, _file_id, _file_sha256, _row_number, _line, _batch_id FROM staging.medication
+    UNION ALL SELECT 'end_date',       end_date_raw,       CAST(end_date AS TIMESTAMPTZ),       end_date,       false, local_patient_id, _provider, _feed, _file_id, _file_sha256, _row_number, _line, _batch_id FROM staging.medication
+    UNION ALL SELECT 'start',          start_raw,          start_at, CAST(timezone('Europe/London', start_at) AS DATE), true,  local_patient_id, _provider, _feed, _file_id, _file_sha256, _row_number, _line, _batch_id FROM staging.encounter
+    UNION ALL SELECT 'end',            end_raw,            end_at,   CAST(timezone('Europe/London', end_at) AS DATE),   false, local_patient_id, _provider, _feed, _file_id, _file_sha256, _row_number, _line, _batch_id FROM staging.encounter
+    UNION ALL SELECT 'start_date',     start_date_raw,     CAST(start_date AS TIMESTAMPTZ),     start_date,     true,  local_patient_id, _provider, _feed, _file_id, _file_sha256, _row_number, _line, _batch_id FROM staging.care_episode
+    UNION ALL SELECT 'end_date',       end_date_raw,       CAST(end_date AS TIMESTAMPTZ),       end_date,       false, local_patient_id, _provider, _feed, _file_id, _file_sha256, _row_number, _line, _batch_id FROM staging.care_episode
 ),
-checked AS (
-    SELECT d.*, f.file_name, f.received_at,
-        CASE
-            WHEN d.raw IS NOT NULL AND d.value IS NULL THEN 'DAT-001'
-            WHEN d.past_only AND d.value > f.received_at THEN 'DAT-002'
-        END AS rule_id
-    FROM dates d
-    JOIN ops.file_ledger f ON f.file_id = d._file_id
+dated AS (
+    SELECT d.*, f.received_at FROM dates d JOIN ops.file_ledger f ON f.file_id = d._file_id
+),
+-- the birth date each provider holds for its local id: from its latest record that has one
+born AS (
+    SELECT _provider, local_id, arg_max(birth_date, record_order(_file_id, _row_number)) AS birth_date
+    FROM staging.person_record
+    WHERE birth_date IS NOT NULL
+    GROUP BY ALL
+),
+spans AS (
+    SELECT 'admission' AS start_name, 'discharge' AS end_name, start_raw, end_raw, start_at < end_at OR start_at = end_at AS ordered,
+           _provider, _feed, _file_id, _file_sha256, _row_number, _line, _batch_id
+    FROM staging.encounter WHERE start_at IS NOT NULL AND end_at IS NOT NULL
+    UNION ALL SELECT 'start', 'end', start_date_raw, end_date_raw, start_date <= end_date, _provider, _feed, _file_id, _file_sha256, _row_number, _line, _batch_id
+    FROM staging.medication WHERE start_date IS NOT NULL AND end_date IS NOT NULL
+    UNION ALL SELECT 'start', 'end', start_date_raw, end_date_raw, start_date <= end_date, _provider, _feed, _file_id, _file_sha256, _row_number, _line, _batch_id
+    FROM staging.care_episode WHERE start_date IS NOT NULL AND end_date IS NOT NULL
+    UNION ALL SELECT 'onset', 'resolution', onset_date_raw, abatement_date_raw, onset_date <= abatement_date, _provider, _feed, _file_id, _file_sha256, _row_number, _line, _batch_id
+    FROM staging.condition WHERE onset_date IS NOT NULL AND abatement_date IS NOT NULL
 )
-SELECT
-    'staging' AS stage,
-    rule_id,
-    CASE rule_id
-        WHEN 'DAT-001' THEN format('{} ''{}'' on line {} is not a valid date', field, raw, _line)
-        ELSE format('{} {} on line {} is after the file was received ({})', field, raw, _line,
-                    strftime(received_at, '%Y-%m-%d %H:%M'))
-    END AS reason,
-    _provider AS provider, _feed AS feed, _file_sha256 AS file_sha256, file_name,
-    _row_number AS row_number, _line AS line, _batch_id AS batch_id
-FROM checked
-WHERE rule_id IS NOT NULL;
+SELECT 'DAT-001' AS rule_id, _provider, _feed, _file_id, _file_sha256, _row_number, _line, _batch_id,
+       value IS NULL AS failed,
+       format('{} ''{}'' on line {} is not a valid date', field, raw, _line) AS reason
+FROM dated WHERE raw IS NOT NULL
+UNION ALL
+SELECT 'DAT-002', _provider, _feed, _file_id, _file_sha256, _row_number, _line, _batch_id,
+       value > received_at,
+       format('{} {} on line {} is after the file was received ({})', field, raw, _line, strftime(received_at, '%Y-%m-%d %H:%M'))
+FROM dated WHERE value IS NOT NULL AND (event OR field = 'birth_date')
+UNION ALL
+SELECT 'DAT-003', d._provider, d._feed, d._file_id, d._file_sha256, d._row_number, d._line, d._batch_id,
+       d.day < b.birth_date,
+       format('{} {} on line {} is before the patient''s birth date ({})', d.field, d.raw, d._line, strftime(b.birth_date, '%Y-%m-%d'))
+FROM dated d
+JOIN born b ON b._provider = d._provider AND b.local_id = d.local_patient_id
+WHERE d.event AND d.value IS NOT NULL
+UNION ALL
+SELECT 'DAT-004', _provider, _feed, _file_id, _file_sha256, _row_number, _line, _batch_id,
+       NOT ordered,
+       format('{} {} on line {} is before {} {}', end_name, end_raw, _line, start_name, start_raw)
+FROM spans
+UNION ALL
+SELECT 'PLA-001', _provider, _feed, _file_id, _file_sha256, _row_number, _line, _batch_id,
+       -- older than 120: the 121st birthday is on or before the file's day
+       day > CAST(received_at AS DATE) OR day <= CAST(received_at AS DATE) - INTERVAL 121 YEAR,
+       format('birth date {} on line {} gives an age of {} years', raw, _line,
+              date_sub('year', day, CAST(received_at AS DATE)))
+FROM dated WHERE field = 'birth_date' AND value IS NOT NULL;

@@ -5,17 +5,13 @@
 INSERT OR REPLACE INTO quality.rules (rule_id, category, entity, severity, threshold, description) VALUES
     ('WDR-001', 'plausibility', 'any', 'error', 0.05, 'The source withdrew the record as entered in error.');
 
-INSERT INTO quality.quarantine BY NAME
-WITH withdrawn AS (
-    SELECT 'condition' AS entity, _provider, _feed, _file_id, _file_sha256, _row_number, _line, _batch_id FROM staging.condition WHERE clinical_status = 'entered-in-error'
-    UNION ALL SELECT 'allergy',    _provider, _feed, _file_id, _file_sha256, _row_number, _line, _batch_id FROM staging.allergy    WHERE clinical_status = 'entered-in-error'
-    UNION ALL SELECT 'medication', _provider, _feed, _file_id, _file_sha256, _row_number, _line, _batch_id FROM staging.medication WHERE status = 'entered-in-error'
+CREATE OR REPLACE TEMP VIEW quality_check AS
+WITH statuses AS (
+    SELECT 'condition' AS entity, clinical_status AS status, _provider, _feed, _file_id, _file_sha256, _row_number, _line, _batch_id FROM staging.condition
+    UNION ALL SELECT 'allergy',    clinical_status, _provider, _feed, _file_id, _file_sha256, _row_number, _line, _batch_id FROM staging.allergy
+    UNION ALL SELECT 'medication', status,          _provider, _feed, _file_id, _file_sha256, _row_number, _line, _batch_id FROM staging.medication
 )
-SELECT
-    'staging'                                            AS stage,
-    'WDR-001'                                            AS rule_id,
-    format('{}: line {}: withdrawn by the source as entered in error', w.entity, w._line) AS reason,
-    _provider AS provider, _feed AS feed, _file_sha256 AS file_sha256, f.file_name,
-    _row_number AS row_number, _line AS line, _batch_id AS batch_id
-FROM withdrawn w
-JOIN ops.file_ledger f ON f.file_id = w._file_id;
+SELECT 'WDR-001' AS rule_id, _provider, _feed, _file_id, _file_sha256, _row_number, _line, _batch_id,
+       coalesce(status = 'entered-in-error', false) AS failed,
+       format('{}: line {}: withdrawn by the source as entered in error', entity, _line) AS reason
+FROM statuses;

@@ -33,3 +33,47 @@ CREATE OR REPLACE MACRO postcode_normalise(p) AS (
 -- that alone overruns a small memory limit.
 CREATE OR REPLACE MACRO record_order(file_id, row_number) AS
     (CAST(file_id AS HUGEINT) << 64) + CAST(row_number AS HUGEINT);
+
+-- snomed_id_valid(text): true only for a SNOMED CT concept id as the standard defines it:
+-- 6 to 18 digits without a leading zero, a concept partition identifier (the two digits
+-- before the last: 00 for the international release, 10 for an extension such as the UK's
+-- or dm+d), and a last digit that is the Verhoeff check digit of the rest.
+-- Verhoeff: walk the digits from the right, c = d[c][p[i mod 8][digit]]; valid when c ends 0.
+-- The accumulator is a pair [c, 0] because list_reduce keeps one element type.
+CREATE OR REPLACE MACRO snomed_id_valid(s) AS (
+    CASE
+        WHEN s IS NULL OR NOT regexp_full_match(s, '[1-9][0-9]{5,17}') THEN false
+        WHEN substr(s, length(s) - 2, 2) NOT IN ('00', '10') THEN false
+        ELSE list_reduce(
+            list_transform(range(length(s)), lambda i: [i, CAST(substr(s, length(s) - i::INTEGER, 1) AS BIGINT)]),
+            lambda c, x: [
+                [[0,1,2,3,4,5,6,7,8,9],[1,2,3,4,0,6,7,8,9,5],[2,3,4,0,1,7,8,9,5,6],[3,4,0,1,2,8,9,5,6,7],
+                 [4,0,1,2,3,9,5,6,7,8],[5,9,8,7,6,0,4,3,2,1],[6,5,9,8,7,1,0,4,3,2],[7,6,5,9,8,2,1,0,4,3],
+                 [8,7,6,5,9,3,2,1,0,4],[9,8,7,6,5,4,3,2,1,0]]
+                [c[1] + 1]
+                [[[0,1,2,3,4,5,6,7,8,9],[1,5,7,6,2,8,3,0,9,4],[5,8,0,3,7,9,6,1,4,2],[8,9,1,6,0,4,3,5,2,7],
+                  [9,4,5,3,1,2,6,8,7,0],[4,2,8,6,5,7,3,9,0,1],[2,7,9,3,8,0,6,4,1,5],[7,0,4,6,9,1,3,2,5,8]]
+                 [x[1] % 8 + 1][x[2] + 1] + 1],
+                0],
+            [0, 0])[1] = 0
+    END
+);
+
+-- icd10_code_valid(text): an ICD-10 code as NHS systems write it: a letter, two digits, then
+-- optionally one or two more digits, with or without the dot, where X fills an unused
+-- fourth character (I10, I10X, E11.9, E119, S72.00).
+CREATE OR REPLACE MACRO icd10_code_valid(s) AS (
+    coalesce(regexp_full_match(s, '[A-Z][0-9]{2}(\.?[0-9X][0-9]?)?'), false)
+);
+
+-- read2_code_valid(text): a Read v2 code: five characters of letters, digits and dots,
+-- where dots only pad the end (G20.., H33.., C10F.).
+CREATE OR REPLACE MACRO read2_code_valid(s) AS (
+    coalesce(regexp_full_match(s, '[A-Za-z0-9][A-Za-z0-9]{0,4}\.{0,4}') AND length(s) = 5, false)
+);
+
+-- ods_code_valid(text): an ODS organisation or site code: 3 to 6 letters and digits
+-- (A81001 for a GP practice, RA7 for a trust, RA701 for one of its sites).
+CREATE OR REPLACE MACRO ods_code_valid(s) AS (
+    coalesce(regexp_full_match(s, '[A-Z0-9]{3,6}'), false)
+);

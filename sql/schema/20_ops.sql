@@ -45,3 +45,8 @@ CREATE TABLE IF NOT EXISTS ops.step_timings (
     seconds    DOUBLE NOT NULL,
     rows       BIGINT
 );
+
+-- Schema drift: each file's header as received, and the columns it has that the feed's last
+-- loaded file did not (quality rule SCH-001; the values are kept in raw.*._extra).
+ALTER TABLE ops.file_ledger ADD COLUMN IF NOT EXISTS header VARCHAR[];
+ALTER TABLE ops.file_ledger ADD COLUMN IF NOT EXISTS added_columns VARCHAR[];

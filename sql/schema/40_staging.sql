@@ -127,3 +127,14 @@ CREATE OR REPLACE TABLE staging.person_merge (
     _file_sha256 VARCHAR NOT NULL, _row_number BIGINT NOT NULL, _line BIGINT NOT NULL,
     _batch_id BIGINT NOT NULL
 );
+
+-- staging.source_row: every staging row by subject, for the quality rules' counts. One source
+-- record can stand behind rows of several subjects (an ED attendance: an encounter, a person
+-- record, a diagnosis), so rules count distinct (file, row) pairs, not staging rows.
+CREATE OR REPLACE VIEW staging.source_row AS
+SELECT 'person' AS entity, _provider, _feed, _file_id, _file_sha256, _row_number, _line, _batch_id FROM staging.person_record
+UNION ALL SELECT 'allergy',      _provider, _feed, _file_id, _file_sha256, _row_number, _line, _batch_id FROM staging.allergy
+UNION ALL SELECT 'condition',    _provider, _feed, _file_id, _file_sha256, _row_number, _line, _batch_id FROM staging.condition
+UNION ALL SELECT 'medication',   _provider, _feed, _file_id, _file_sha256, _row_number, _line, _batch_id FROM staging.medication
+UNION ALL SELECT 'encounter',    _provider, _feed, _file_id, _file_sha256, _row_number, _line, _batch_id FROM staging.encounter
+UNION ALL SELECT 'care_episode', _provider, _feed, _file_id, _file_sha256, _row_number, _line, _batch_id FROM staging.care_episode;

@@ -1,0 +1,44 @@
+-- Applies the quality rule file that has just run (transform runs this after each file in
+-- sql/quality/). A rule file defines the temporary view quality_check: one row per source row
+-- (and value) a rule looked at, with whether it failed and why. Here its rows checked are
+-- counted, and its failures go to quality.quarantine (error rules: the row is held back) or
+-- quality.flag (warning rules: the row loads, flagged), by the rule's severity in the catalogue.
+
+-- A failure of a rule the catalogue does not declare would have no severity: stop the run.
+SELECT error(format('sql/quality: rule {} is checked but not declared in quality.rules', rule_id))
+FROM (SELECT DISTINCT rule_id FROM quality_check) c
+ANTI JOIN quality.rules r USING (rule_id);
+
+INSERT INTO quality_checked
+SELECT rule_id, _provider, count(DISTINCT record_order(_file_id, _row_number))
+FROM quality_check
+GROUP BY ALL;
+
+CREATE OR REPLACE TEMP TABLE quality_failed AS
+SELECT c.rule_id, r.severity, c.reason, c._provider, c._feed, c._file_sha256, f.file_name,
+       c._row_number, c._line, c._batch_id
+FROM quality_check c
+JOIN quality.rules r USING (rule_id)
+JOIN ops.file_ledger f ON f.file_id = c._file_id
+WHERE c.failed;
+
+INSERT INTO quality.quarantine BY NAME
+SELECT 'staging' AS stage, rule_id, reason, _provider AS provider, _feed AS feed, _file_sha256 AS file_sha256,
+       file_name, _row_number AS row_number, _line AS line, _batch_id AS batch_id
+FROM quality_failed
+WHERE severity = 'error';
+
+INSERT INTO quality.flag BY NAME
+SELECT rule_id, reason, _provider AS provider, _feed AS feed, _file_sha256 AS file_sha256,
+       file_name, _row_number AS row_number, _line AS line, _batch_id AS batch_id
+FROM quality_failed
+WHERE severity = 'warning';
+
+DROP TABLE quality_failed;
+
+-- The next file starts from no checks: a file that declares rules but checks nothing adds nothing.
+CREATE OR REPLACE TEMP VIEW quality_check AS
+SELECT NULL::VARCHAR AS rule_id, NULL::VARCHAR AS _provider, NULL::VARCHAR AS _feed, NULL::BIGINT AS _file_id,
+       NULL::VARCHAR AS _file_sha256, NULL::BIGINT AS _row_number, NULL::BIGINT AS _line, NULL::BIGINT AS _batch_id,
+       NULL::BOOLEAN AS failed, NULL::VARCHAR AS reason
+WHERE false;

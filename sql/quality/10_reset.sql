@@ -1,2 +1,0 @@
--- Staging rules are re-evaluated on every transform from raw.*; extract-stage rows stay.
-DELETE FROM quality.quarantine WHERE stage = 'staging';

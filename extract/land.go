@@ -54,6 +54,9 @@ type Landed struct {
 	RowsRead        int64
 	RowsQuarantined int64
 	Message         string
+	// AddedColumns: columns of the file's header that the feed's last loaded file did not
+	// have (schema drift, reported as quality rule SCH-001; their values land in _extra).
+	AddedColumns []string
 }
 
 // EnsureRawTable creates the feed's raw table, or adds columns newly mapped in the
@@ -88,15 +91,44 @@ func EnsureRawTable(ctx context.Context, conn *sql.Conn, t Target) error {
 // column is rejected as a whole (ledger status 'rejected', nothing landed) and tried again
 // on the next run; the error return is kept for failures of the warehouse itself.
 func Land(ctx context.Context, conn *sql.Conn, t Target, f File, batchID int64, onRows func(n int64)) (res Landed, err error) {
+	return land(ctx, conn, t, f, batchID, onRows, false)
+}
+
+// Reland lands a file that is already loaded again, in place of its earlier reading: its raw
+// rows, extract-stage quarantine and ledger entry are replaced in the same transaction, so
+// that a replay after a fix never leaves the file half there or counted twice.
+func Reland(ctx context.Context, conn *sql.Conn, t Target, f File, batchID int64, onRows func(n int64)) (res Landed, err error) {
+	return land(ctx, conn, t, f, batchID, onRows, true)
+}
+
+func land(ctx context.Context, conn *sql.Conn, t Target, f File, batchID int64, onRows func(n int64), replace bool) (res Landed, err error) {
 	err = sqlfiles.InTransaction(ctx, conn, func() error {
+		if replace {
+			stmt, err := sqlfiles.Render("templates/raw_forget_file.sql", map[string]any{"Table": t.RawTable()})
+			if err != nil {
+				return err
+			}
+			if _, err := conn.ExecContext(ctx, stmt, f.SHA256); err != nil {
+				return fmt.Errorf("forget raw.%s rows of %s: %w", t.RawTable(), f.Name, err)
+			}
+			for _, name := range []string{"extract/replay_forget.sql", "extract/replay_forget_ledger.sql"} {
+				if err := sqlfiles.Exec(ctx, conn, name, t.Provider, t.Feed, f.SHA256); err != nil {
+					return err
+				}
+			}
+		}
 		if err := sqlfiles.Exec(ctx, conn, "extract/ledger_forget_rejected.sql", t.Provider, t.Feed, f.SHA256); err != nil {
 			return err
 		}
 		if err := sqlfiles.QueryRow(ctx, conn, "extract/ledger_next_file_id.sql", nil, &res.FileID); err != nil {
 			return err
 		}
+		last, err := lastHeader(ctx, conn, t)
+		if err != nil {
+			return err
+		}
 		res.Status = "loaded"
-		quarantined, readErr := landRecords(ctx, conn, t, f, batchID, res.FileID, &res.RowsRead, onRows)
+		header, quarantined, readErr := landRecords(ctx, conn, t, f, batchID, res.FileID, last, &res.RowsRead, onRows)
 		var rejected *rejection
 		switch {
 		case errors.As(readErr, &rejected):
@@ -104,6 +136,9 @@ func Land(ctx context.Context, conn *sql.Conn, t Target, f File, batchID int64, 
 			quarantined = nil
 		case readErr != nil:
 			return readErr
+		}
+		if last != nil && res.Status == "loaded" {
+			res.AddedColumns = newColumns(header, last)
 		}
 		for _, q := range quarantined {
 			if err := sqlfiles.Exec(ctx, conn, "extract/quarantine_insert.sql", q.rule, q.reason, t.Provider, t.Feed,
@@ -117,7 +152,8 @@ func Land(ctx context.Context, conn *sql.Conn, t Target, f File, batchID int64, 
 			msg = res.Message
 		}
 		return sqlfiles.Exec(ctx, conn, "extract/ledger_insert.sql", res.FileID, t.Provider, t.Feed, t.Entity, f.Name,
-			f.SHA256, f.Size, f.ReceivedAt, batchID, res.Status, res.RowsRead, res.RowsQuarantined, msg)
+			f.SHA256, f.Size, f.ReceivedAt, batchID, res.Status, res.RowsRead, res.RowsQuarantined, msg,
+			jsonList(header), jsonList(res.AddedColumns))
 	})
 	if err != nil {
 		err = fmt.Errorf("land %s: %w", f.Path, err)
@@ -136,17 +172,59 @@ type quarantined struct {
 	record          string
 }
 
-func landRecords(ctx context.Context, conn *sql.Conn, t Target, f File, batchID, fileID int64, read *int64, onRows func(int64)) ([]quarantined, error) {
+// lastHeader is the header of the feed's last loaded file; nil before the first.
+func lastHeader(ctx context.Context, conn *sql.Conn, t Target) ([]string, error) {
+	var text sql.NullString
+	err := sqlfiles.QueryRow(ctx, conn, "extract/ledger_last_header.sql", []any{t.Provider, t.Feed}, &text)
+	if errors.Is(err, sql.ErrNoRows) || (err == nil && !text.Valid) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	var header []string
+	if err := json.Unmarshal([]byte(text.String), &header); err != nil {
+		return nil, fmt.Errorf("ledger header of %s/%s: %w", t.Provider, t.Feed, err)
+	}
+	return header, nil
+}
+
+// newColumns lists the columns of header that last lacks (headers match case-insensitively,
+// as the column mapping does).
+func newColumns(header, last []string) []string {
+	seen := make(map[string]bool, len(last))
+	for _, h := range last {
+		seen[strings.ToLower(h)] = true
+	}
+	added := []string{}
+	for _, h := range header {
+		if !seen[strings.ToLower(h)] {
+			added = append(added, h)
+		}
+	}
+	return added
+}
+
+// jsonList is a list as the JSON text the ledger's list columns are written from; nil stays NULL.
+func jsonList(list []string) driver.Value {
+	if list == nil {
+		return nil
+	}
+	b, _ := json.Marshal(list)
+	return string(b)
+}
+
+func landRecords(ctx context.Context, conn *sql.Conn, t Target, f File, batchID, fileID int64, last []string, read *int64, onRows func(int64)) (header []string, _ []quarantined, _ error) {
 	wanted := make([]string, len(t.Columns))
 	for i, c := range t.Columns {
 		wanted[i] = c.Header
 	}
 	rr, err := t.Format.Open(Source{Path: f.Path, Options: t.Options, Wanted: wanted})
 	if err != nil {
-		return nil, &rejection{fmt.Sprintf("%s: %v", f.Path, err)}
+		return nil, nil, &rejection{fmt.Sprintf("%s: %v", f.Path, err)}
 	}
 	defer rr.Close()
-	header := rr.Header()
+	header = rr.Header()
 	index := make(map[string]int, len(header))
 	for i, h := range header {
 		index[strings.ToLower(h)] = i
@@ -163,8 +241,13 @@ func landRecords(ctx context.Context, conn *sql.Conn, t Target, f File, batchID,
 		pos[i], mapped[j] = j, true
 	}
 	if len(missing) > 0 {
-		return nil, &rejection{fmt.Sprintf("%s line 1: header lacks the column(s) %s mapped in the configuration (%s/%s); the header is: %s",
-			f.Path, strings.Join(missing, ", "), t.Provider, t.Feed, strings.Join(header, ","))}
+		msg := fmt.Sprintf("%s line 1: header lacks the column(s) %s mapped in the configuration (%s/%s); the header is: %s",
+			f.Path, strings.Join(missing, ", "), t.Provider, t.Feed, strings.Join(header, ","))
+		// A renamed column shows as one missing and one new: name the new ones too.
+		if added := newColumns(header, last); last != nil && len(added) > 0 {
+			msg += fmt.Sprintf("; new since the feed's last loaded file: %s (renamed?)", strings.Join(added, ", "))
+		}
+		return header, nil, &rejection{msg}
 	}
 
 	var app *duckdb.Appender
@@ -173,7 +256,7 @@ func landRecords(ctx context.Context, conn *sql.Conn, t Target, f File, batchID,
 		app, err = duckdb.NewAppender(dc.(driver.Conn), "", "raw", t.RawTable())
 		return err
 	}); err != nil {
-		return nil, fmt.Errorf("appender for raw.%s: %w", t.RawTable(), err)
+		return header, nil, fmt.Errorf("appender for raw.%s: %w", t.RawTable(), err)
 	}
 	defer func() {
 		if app != nil {
@@ -198,12 +281,12 @@ func landRecords(ctx context.Context, conn *sql.Conn, t Target, f File, batchID,
 			continue
 		}
 		if err != nil {
-			return nil, fmt.Errorf("read %s: %w", f.Path, err)
+			return header, nil, fmt.Errorf("read %s: %w", f.Path, err)
 		}
 		n++
 		if n%65536 == 0 {
 			if err := ctx.Err(); err != nil {
-				return nil, err
+				return header, nil, err
 			}
 			if onRows != nil {
 				onRows(65536)
@@ -229,7 +312,7 @@ func landRecords(ctx context.Context, conn *sql.Conn, t Target, f File, batchID,
 		row[k], row[k+1], row[k+2], row[k+3], row[k+4], row[k+5], row[k+6] =
 			t.Provider, t.Feed, fileID, f.SHA256, n, rec.Line, batchID
 		if err := app.AppendRow(row...); err != nil {
-			return nil, fmt.Errorf("land %s line %d into raw.%s: %w", f.Path, rec.Line, t.RawTable(), err)
+			return header, nil, fmt.Errorf("land %s line %d into raw.%s: %w", f.Path, rec.Line, t.RawTable(), err)
 		}
 	}
 	if onRows != nil {
@@ -238,10 +321,10 @@ func landRecords(ctx context.Context, conn *sql.Conn, t Target, f File, batchID,
 	err = app.Close()
 	app = nil
 	if err != nil {
-		return nil, fmt.Errorf("land %s into raw.%s: %w", f.Path, t.RawTable(), err)
+		return header, nil, fmt.Errorf("land %s into raw.%s: %w", f.Path, t.RawTable(), err)
 	}
 	*read = n
-	return out, nil
+	return header, out, nil
 }
 
 func nullIfEmpty(s string) driver.Value {
@@ -266,7 +349,9 @@ func extraJSON(header, fields []string, mapped []bool) driver.Value {
 		return nil
 	}
 	b, _ := json.Marshal(extra)
-	return string(b)
+	// RawMessage, not string: the appender writes a Go string to a JSON column as a JSON
+	// string literal, which would hide the object from ->> and json_extract.
+	return json.RawMessage(b)
 }
 
 // recordJSON keeps what could be read of a bad record, by header name; fields beyond the

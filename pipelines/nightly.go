@@ -29,6 +29,10 @@ type RunOptions struct {
 	Log       *slog.Logger
 	Progress  *Progress // nil: none
 	Now       func() time.Time
+	// Replay reads again every loaded file (of Providers) that holds a quarantined row, and
+	// rebuilds even when nothing new arrived: after a fix to a mapping, a reader or a rule,
+	// rows that now pass move from quarantine into core.
+	Replay bool
 }
 
 // RunResult is what a run did, for the CLI's closing lines and for tests.
@@ -39,6 +43,10 @@ type RunResult struct {
 	FilesSkipped  int
 	FilesRejected int
 	Rejected      []string // one message per rejected file
+	Drift         []string // one message per loaded file with columns its feed's last file lacked
+	Replayed      int      // files read again by a replay
+	// Quarantined rows before and after a replay (of the providers replayed).
+	QuarantinedBefore, QuarantinedAfter int64
 	Rebuilt       bool     // false when nothing new arrived
 	Warehouse     string
 	Lake          string
@@ -105,7 +113,17 @@ func Run(ctx context.Context, cfg *Config, opt RunOptions) (res RunResult, err e
 		}
 	}()
 
-	landed, err := landAll(ctx, conn, cfg, opt, res.RunID, log, &res)
+	var replay map[string]bool
+	if opt.Replay {
+		if replay, err = replaySet(ctx, conn, opt.Providers); err != nil {
+			return res, err
+		}
+		if err := sqlfiles.QueryRow(ctx, conn, "ops/quarantined_count.sql", []any{providerList(opt.Providers)}, &res.QuarantinedBefore); err != nil {
+			return res, err
+		}
+		log.Info("replay: reading again the files that hold quarantined rows", "files", len(replay))
+	}
+	landed, err := landAll(ctx, conn, cfg, opt, res.RunID, replay, log, &res)
 	if err != nil {
 		return res, err
 	}
@@ -113,7 +131,7 @@ func Run(ctx context.Context, cfg *Config, opt RunOptions) (res RunResult, err e
 	if err := sqlfiles.QueryRow(ctx, conn, "ops/core_built.sql", nil, &built); err != nil {
 		return res, err
 	}
-	if landed == 0 && built {
+	if landed == 0 && built && !opt.Replay {
 		log.Info("nothing new: the warehouse, lake and reports are as the last run left them", "run_id", res.RunID)
 		res.Lake = filepath.Join(cfg.Lake, "current")
 		res.Reports = reports.SummaryPaths(cfg.Reports)
@@ -142,6 +160,12 @@ func Run(ctx context.Context, cfg *Config, opt RunOptions) (res RunResult, err e
 	}
 	log.Info("transform done", "seconds", round(time.Since(start)))
 	res.Rebuilt = true
+	if opt.Replay {
+		if err := sqlfiles.QueryRow(ctx, conn, "ops/quarantined_count.sql", []any{providerList(opt.Providers)}, &res.QuarantinedAfter); err != nil {
+			return res, err
+		}
+		log.Info("replay done", "files", res.Replayed, "quarantined_before", res.QuarantinedBefore, "quarantined_after", res.QuarantinedAfter)
+	}
 
 	done = opt.Progress.step("publish: Parquet lake")
 	start = time.Now()
@@ -181,11 +205,44 @@ func refreshProviders(ctx context.Context, conn *sql.Conn, cfg *Config) error {
 type pending struct {
 	target extract.Target
 	file   extract.File
+	again  bool // a replay: the file is loaded already and is read again in place
+}
+
+// replaySet is the loaded files holding quarantined rows, as replayKey strings.
+func replaySet(ctx context.Context, conn *sql.Conn, providers []string) (map[string]bool, error) {
+	text, err := sqlfiles.File("ops/replay_files.sql")
+	if err != nil {
+		return nil, err
+	}
+	rows, err := conn.QueryContext(ctx, text, providerList(providers))
+	if err != nil {
+		return nil, fmt.Errorf("ops/replay_files.sql: %w", err)
+	}
+	defer rows.Close()
+	set := map[string]bool{}
+	for rows.Next() {
+		var provider, feed, sha string
+		if err := rows.Scan(&provider, &feed, &sha); err != nil {
+			return nil, err
+		}
+		set[replayKey(provider, feed, sha)] = true
+	}
+	return set, rows.Err()
+}
+
+func replayKey(provider, feed, sha256 string) string { return provider + "/" + feed + "/" + sha256 }
+
+// providerList is a provider filter as a query parameter: never nil, so that DuckDB sees a list.
+func providerList(providers []string) []string {
+	if providers == nil {
+		return []string{}
+	}
+	return providers
 }
 
 // landAll finds every new file of the run's feeds and lands each in its own transaction.
 // It returns how many were loaded.
-func landAll(ctx context.Context, conn *sql.Conn, cfg *Config, opt RunOptions, runID int64, log *slog.Logger, res *RunResult) (int, error) {
+func landAll(ctx context.Context, conn *sql.Conn, cfg *Config, opt RunOptions, runID int64, replay map[string]bool, log *slog.Logger, res *RunResult) (int, error) {
 	var todo []pending
 	var totalBytes int64
 	for _, p := range cfg.Providers {
@@ -221,12 +278,13 @@ func landAll(ctx context.Context, conn *sql.Conn, cfg *Config, opt RunOptions, r
 				if err != nil {
 					return 0, err
 				}
-				if status == "loaded" {
+				again := status == "loaded" && replay[replayKey(p.ID, f.Name, file.SHA256)]
+				if status == "loaded" && !again {
 					res.FilesSkipped++
 					log.Debug("already loaded", "file", path)
 					continue
 				}
-				todo = append(todo, pending{t, file})
+				todo = append(todo, pending{t, file, again})
 				totalBytes += file.Size
 			}
 		}
@@ -237,9 +295,16 @@ func landAll(ctx context.Context, conn *sql.Conn, cfg *Config, opt RunOptions, r
 		label := fmt.Sprintf("%s/%s %s", pf.target.Provider, pf.target.Feed, pf.file.Name)
 		opt.Progress.file(i+1, label)
 		start := time.Now()
-		l, err := extract.Land(ctx, conn, pf.target, pf.file, runID, opt.Progress.rows)
+		land := extract.Land
+		if pf.again {
+			land = extract.Reland
+		}
+		l, err := land(ctx, conn, pf.target, pf.file, runID, opt.Progress.rows)
 		if err != nil {
 			return loaded, err
+		}
+		if pf.again {
+			res.Replayed++
 		}
 		opt.Progress.bytes(pf.file.Size)
 		if l.Status == "rejected" {
@@ -247,6 +312,12 @@ func landAll(ctx context.Context, conn *sql.Conn, cfg *Config, opt RunOptions, r
 			res.Rejected = append(res.Rejected, l.Message)
 			log.Warn("file rejected (it will be tried again on the next run)", "file", pf.file.Path, "reason", l.Message)
 			continue
+		}
+		if len(l.AddedColumns) > 0 {
+			res.Drift = append(res.Drift, fmt.Sprintf("%s: new column(s) %s, kept in raw.%s._extra",
+				label, strings.Join(l.AddedColumns, ", "), pf.target.RawTable()))
+			log.Warn("schema drift: the file has columns the feed's last loaded file did not (kept in _extra, not mapped)",
+				"file", label, "columns", strings.Join(l.AddedColumns, ","))
 		}
 		loaded++
 		res.FilesNew++

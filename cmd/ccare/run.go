@@ -12,6 +12,7 @@ import (
 func newRun(g *globals) *cobra.Command {
 	var configPath string
 	var providers []string
+	var replay bool
 	cmd := &cobra.Command{
 		Use:   "run nightly|hourly",
 		Short: "Run a job: land new files, rebuild the common model, publish the lake and reports",
@@ -22,7 +23,11 @@ func newRun(g *globals) *cobra.Command {
 
 Files already loaded (same content) are skipped; a file whose layout does not match the
 configuration is rejected, reported, and tried again next run. With no --config, the
-embedded demo configuration is used with paths under ./demo.`,
+embedded demo configuration is used with paths under ./demo.
+
+--replay reads again, from the inbox, every loaded file that holds a quarantined row (of
+the --provider systems, or all), and rebuilds even if nothing new arrived: after fixing a
+column mapping, a reader or a rule, the rows that now pass move from quarantine into core.`,
 		Args: func(cmd *cobra.Command, args []string) error {
 			if len(args) != 1 || (args[0] != "nightly" && args[0] != "hourly") {
 				return usageError{fmt.Errorf("run needs one job: nightly or hourly")}
@@ -35,13 +40,14 @@ embedded demo configuration is used with paths under ./demo.`,
 				return err
 			}
 			log, progress := g.logger()
-			res, err := pipelines.Run(cmd.Context(), cfg, pipelines.RunOptions{Job: args[0], Providers: providers, Log: log, Progress: progress})
+			res, err := pipelines.Run(cmd.Context(), cfg, pipelines.RunOptions{Job: args[0], Providers: providers, Replay: replay, Log: log, Progress: progress})
 			printResult(g, res)
 			return err
 		},
 	}
 	cmd.Flags().StringVarP(&configPath, "config", "c", "", "configuration file (default: the embedded demo configuration)")
 	cmd.Flags().StringSliceVarP(&providers, "provider", "p", nil, "only these providers (repeatable)")
+	cmd.Flags().BoolVar(&replay, "replay", false, "read again the files holding quarantined rows, and rebuild")
 	return cmd
 }
 
@@ -55,11 +61,18 @@ func printResult(g *globals, res pipelines.RunResult) {
 	for _, r := range res.Rejected {
 		fmt.Fprintf(w, "  rejected: %s\n", r)
 	}
+	for _, d := range res.Drift {
+		fmt.Fprintf(w, "  schema drift: %s\n", d)
+	}
 	if res.Status != "succeeded" {
 		return
 	}
 	if !res.Rebuilt {
 		fmt.Fprintln(w, "nothing new: warehouse, lake and reports unchanged")
+	}
+	if res.Replayed > 0 || res.QuarantinedBefore > 0 {
+		fmt.Fprintf(w, "replay: %d file(s) read again; quarantined rows %d before, %d after\n",
+			res.Replayed, res.QuarantinedBefore, res.QuarantinedAfter)
 	}
 	fmt.Fprintf(w, "warehouse: %s\n", res.Warehouse)
 	fmt.Fprintf(w, "lake:      %s\n", res.Lake)

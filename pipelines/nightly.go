@@ -47,10 +47,10 @@ type RunResult struct {
 	Replayed      int      // files read again by a replay
 	// Quarantined rows before and after a replay (of the providers replayed).
 	QuarantinedBefore, QuarantinedAfter int64
-	Rebuilt       bool     // false when nothing new arrived
-	Warehouse     string
-	Lake          string
-	Reports       []string
+	Rebuilt                             bool // false when nothing new arrived
+	Warehouse                           string
+	Lake                                string
+	Reports                             []string
 }
 
 // Run runs one job of the pipeline against cfg: land new files, rebuild staging, quality

@@ -354,19 +354,33 @@ func extraJSON(header, fields []string, mapped []bool) driver.Value {
 	return json.RawMessage(b)
 }
 
-// recordJSON keeps what could be read of a bad record, by header name; fields beyond the
-// header are named _field_<n>.
+// recordJSON keeps what could be read of a bad record, by header name and in the record's
+// order (so that `ccare quarantine show` can print it as sent); fields beyond the header,
+// and a field whose header repeats an earlier one, are named _field_<n>.
 func recordJSON(header, fields []string) string {
-	m := make(map[string]string, len(fields))
+	var b strings.Builder
+	seen := make(map[string]bool, len(fields))
+	b.WriteByte('{')
 	for i, v := range fields {
-		name := fmt.Sprintf("_field_%d", i+1)
-		if i < len(header) && header[i] != "" {
+		name := ""
+		if i < len(header) {
 			name = header[i]
 		}
-		m[name] = v
+		if name == "" || seen[name] {
+			name = fmt.Sprintf("_field_%d", i+1)
+		}
+		seen[name] = true
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		k, _ := json.Marshal(name)
+		val, _ := json.Marshal(v)
+		b.Write(k)
+		b.WriteByte(':')
+		b.Write(val)
 	}
-	b, _ := json.Marshal(m)
-	return string(b)
+	b.WriteByte('}')
+	return b.String()
 }
 
 func invalidUTF8(header, fields []string) string {

@@ -92,6 +92,21 @@ func Exec(ctx context.Context, db Execer, name string, args ...any) error {
 	return nil
 }
 
+// Query runs the embedded file name with args and returns its rows; errors name the file.
+func Query(ctx context.Context, db interface {
+	QueryContext(ctx context.Context, query string, args ...any) (*dbsql.Rows, error)
+}, name string, args ...any) (*dbsql.Rows, error) {
+	text, err := File(name)
+	if err != nil {
+		return nil, err
+	}
+	rows, err := db.QueryContext(ctx, text, args...)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", name, err)
+	}
+	return rows, nil
+}
+
 // QueryRow runs the embedded file name with args and scans its one row into dest.
 func QueryRow(ctx context.Context, db interface {
 	QueryRowContext(ctx context.Context, query string, args ...any) *dbsql.Row

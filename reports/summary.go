@@ -31,6 +31,7 @@ type Summary struct {
 	PeopleBySystems                                       Table
 	Quarantine                                            Table
 	SuppressionNote                                       string
+	Quality                                               *Quality
 }
 
 // Count is a number as published: Shown is what the reader sees.
@@ -102,6 +103,10 @@ func LoadSummary(ctx context.Context, db sqlfiles.Querier, info SummaryInfo) (*S
 		Note:    "Quarantined rows are kept with the rule and the reason in quality.quarantine; none is dropped.",
 		Columns: []string{"Provider", "Rule", "What the rule checks", "Rows"},
 	}, nil)
+	if err != nil {
+		return nil, err
+	}
+	s.Quality, err = LoadQuality(ctx, db)
 	if err != nil {
 		return nil, err
 	}
@@ -191,7 +196,7 @@ func writeHTML(path string, s *Summary) error {
 func writeXLSX(path string, s *Summary) error {
 	x := excelize.NewFile()
 	defer x.Close()
-	bold, err := x.NewStyle(&excelize.Style{Font: &excelize.Font{Bold: true}})
+	st, err := newStyles(x)
 	if err != nil {
 		return err
 	}
@@ -216,44 +221,117 @@ func writeXLSX(path string, s *Summary) error {
 		} else if _, err := x.NewSheet(sh.name); err != nil {
 			return err
 		}
-		sw, err := x.NewStreamWriter(sh.name)
-		if err != nil {
-			return err
+		if err := writeTableSheet(x, sh.name, sh.t, st); err != nil {
+			return fmt.Errorf("sheet %s: %w", sh.name, err)
 		}
-		row := 1
-		put := func(vals []any, style int) error {
-			cells := make([]any, len(vals))
-			for j, v := range vals {
-				cells[j] = excelize.Cell{Value: v, StyleID: style}
-			}
-			cell, _ := excelize.CoordinatesToCellName(1, row)
-			row++
-			return sw.SetRow(cell, cells)
+	}
+	if err := writeQualitySheets(x, s.Quality, st); err != nil {
+		return err
+	}
+	return x.SaveAs(path)
+}
+
+// sheet streams rows into one worksheet, top to bottom.
+type sheet struct {
+	sw  *excelize.StreamWriter
+	row int // the next row to write, from 1
+}
+
+func newSheet(x *excelize.File, name string) (*sheet, error) {
+	sw, err := x.NewStreamWriter(name)
+	if err != nil {
+		return nil, err
+	}
+	return &sheet{sw: sw, row: 1}, nil
+}
+
+// put writes one row of values in the given style; an excelize.Cell keeps its own.
+func (w *sheet) put(vals []any, style int) error {
+	cells := make([]any, len(vals))
+	for j, v := range vals {
+		if c, ok := v.(excelize.Cell); ok {
+			cells[j] = c
+			continue
 		}
-		if err := put([]any{sh.t.Title}, bold); err != nil {
-			return err
-		}
-		if sh.t.Note != "" {
-			if err := put([]any{sh.t.Note}, 0); err != nil {
-				return err
-			}
-		}
-		row++
-		header := make([]any, len(sh.t.Columns))
-		for j, c := range sh.t.Columns {
-			header[j] = c
-		}
-		if err := put(header, bold); err != nil {
-			return err
-		}
-		for _, r := range sh.t.Rows {
-			if err := put(r, 0); err != nil {
-				return err
-			}
-		}
-		if err := sw.Flush(); err != nil {
+		cells[j] = excelize.Cell{Value: v, StyleID: style}
+	}
+	cell, _ := excelize.CoordinatesToCellName(1, w.row)
+	w.row++
+	return w.sw.SetRow(cell, cells)
+}
+
+// heading writes a title, its notes and a blank row; the caller's next row is the header.
+func (w *sheet) heading(title string, notes []string, st *styles) error {
+	if err := w.put([]any{title}, st.bold); err != nil {
+		return err
+	}
+	for _, n := range notes {
+		if err := w.put([]any{n}, 0); err != nil {
 			return err
 		}
 	}
-	return x.SaveAs(path)
+	w.row++
+	return nil
+}
+
+// freezeAbove keeps the rows above the given one in view; it must come before any put.
+func (w *sheet) freezeAbove(row int) error {
+	cell, _ := excelize.CoordinatesToCellName(1, row)
+	return w.sw.SetPanes(&excelize.Panes{Freeze: true, YSplit: row - 1, TopLeftCell: cell, ActivePane: "bottomLeft"})
+}
+
+// widths sets each column as wide as its longest header or value (within limits); it must
+// come before any put.
+func (w *sheet) widths(columns []string, rows [][]any) error {
+	for j, c := range columns {
+		width := len([]rune(c))
+		for _, r := range rows {
+			if j < len(r) {
+				width = max(width, len([]rune(fmt.Sprint(r[j]))))
+			}
+		}
+		if err := w.sw.SetColWidth(j+1, j+1, float64(min(max(width, 8), 60)+2)); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// writeTableSheet writes a Table: title, note, a frozen header row, then the rows.
+func writeTableSheet(x *excelize.File, name string, t Table, st *styles) error {
+	w, err := newSheet(x, name)
+	if err != nil {
+		return err
+	}
+	var notes []string
+	if t.Note != "" {
+		notes = []string{t.Note}
+	}
+	header := 1 + len(notes) + 2
+	if err := w.widths(t.Columns, t.Rows); err != nil {
+		return err
+	}
+	if err := w.freezeAbove(header + 1); err != nil {
+		return err
+	}
+	if err := w.heading(t.Title, notes, st); err != nil {
+		return err
+	}
+	if err := w.put(anys(t.Columns), st.header); err != nil {
+		return err
+	}
+	for _, r := range t.Rows {
+		if err := w.put(r, 0); err != nil {
+			return err
+		}
+	}
+	return w.sw.Flush()
+}
+
+func anys(s []string) []any {
+	out := make([]any, len(s))
+	for i, v := range s {
+		out[i] = v
+	}
+	return out
 }

@@ -178,7 +178,7 @@ func TestQuarantineCommandsAgainstTheWarehouse(t *testing.T) {
 	t.Run("unknown values are usage errors listing the valid ones", func(t *testing.T) {
 		for _, tt := range []struct{ args, want []string }{
 			{[]string{"--provider", "gp-emsi"}, []string{`--provider "gp-emsi"`, "gp-emis, gp-tpp, nbt-cdw"}},
-			{[]string{"--rule", "DAT-099"}, []string{`--rule "DAT-099"`, "DAT-001, DAT-002, EXT-001"}},
+			{[]string{"--rule", "DAT-099"}, []string{`--rule "DAT-099"`, "DAT-001, DAT-002, DAT-003"}},
 			{[]string{"--stage", "core"}, []string{`--stage "core"`, "extract, staging"}},
 			{[]string{"--format", "xml"}, []string{`--format "xml"`}},
 		} {

@@ -163,8 +163,10 @@ func TestEndToEndAgainstTruth(t *testing.T) {
 			if r["fate"] != "quarantine" {
 				continue
 			}
-			rule := map[string]string{"malformed": "EXT-001", "future_date": "DAT-002", "wrong_length": "EXT-002", "unreadable": "EXT-002", "bad_encoding": "EXT-002",
-				"bad_json": "EXT-002", "entered_in_error": "WDR-001"}[r["reason"]]
+			rule, ok := habitRule[r["reason"]]
+			if !ok {
+				t.Fatalf("truth reason %q has no rule in habitRule", r["reason"])
+			}
 			want[fmt.Sprintf("%s line %s %s", r["file"], r["line"], rule)] = true
 		}
 		rows, err := db.Query("SELECT DISTINCT file_name, line, rule_id FROM quality.quarantine WHERE record IS NOT NULL")
@@ -194,6 +196,10 @@ func TestEndToEndAgainstTruth(t *testing.T) {
 				t.Errorf("the warehouse quarantines %s; the truth does not", k)
 			}
 		}
+	})
+
+	t.Run("every habit the generator injects is counted by its rule in quality.results", func(t *testing.T) {
+		checkHabitCounts(t, c, db)
 	})
 
 	t.Run("one person per true person with a valid NHS number", func(t *testing.T) {
@@ -485,5 +491,124 @@ func TestSecondRunChangesNothing(t *testing.T) {
 	}
 	if lakeAfter, _ := os.Readlink(filepath.Join(c.cfg.Lake, "current")); lakeAfter != lakeBefore {
 		t.Errorf("lake switched from %s to %s with nothing new", lakeBefore, lakeAfter)
+	}
+}
+
+// habitRule: the quality rule that must catch each habit the generator writes in the truth's
+// reason column (and, with an "nhs:" prefix, in its nhs column).
+var habitRule = map[string]string{
+	"malformed":                  "EXT-001",
+	"wrong_length":               "EXT-002",
+	"unreadable":                 "EXT-002",
+	"bad_encoding":               "EXT-002",
+	"bad_json":                   "EXT-002",
+	"future_date":                "DAT-002",
+	"before_birth":               "DAT-003",
+	"discharge_before_admission": "DAT-004",
+	"entered_in_error":           "WDR-001",
+	"duplicate":                  "UNQ-001",
+	"unknown_code":               "REF-001",
+	"implausible_age":            "PLA-001",
+	"orphan":                     "REL-001",
+	"nhs:mistyped":               "NHS-001",
+	"nhs:spaced":                 "NHS-002",
+	"nhs:missing":                "NHS-003",
+}
+
+// versionReasons are not habits but versions of a record (superseded by a later one).
+var versionReasons = map[string]bool{"amended": true, "later_message": true}
+
+// extractReasons never reach raw.*: the reader quarantines them.
+var extractReasons = map[string]bool{"malformed": true, "wrong_length": true, "unreadable": true, "bad_encoding": true, "bad_json": true}
+
+// checkHabitCounts: per provider and rule, the failures the latest run recorded equal the
+// records the truth says carry the rule's habit. REL-001 also counts, as the pipeline must,
+// the records of local ids whose every person record was unreadable: their person cannot be
+// found either.
+func checkHabitCounts(t *testing.T, c *community, db *sql.DB) {
+	t.Helper()
+	want := map[string]int64{} // rule + " " + provider
+	// Local ids with a person record that reached staging, from the feeds that carry them.
+	personFeeds := map[string]bool{}
+	rows, err := db.Query("SELECT DISTINCT _provider || '/' || _feed FROM staging.person_record")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for rows.Next() {
+		var k string
+		if err := rows.Scan(&k); err != nil {
+			t.Fatal(err)
+		}
+		personFeeds[k] = true
+	}
+	rows.Close()
+	known := map[string]bool{}
+	for _, r := range c.records {
+		if personFeeds[r["provider"]+"/"+r["feed"]] && !extractReasons[r["reason"]] {
+			known[r["provider"]+"/"+r["local_id"]] = true
+		}
+	}
+	for _, r := range c.records {
+		reason, provider := r["reason"], r["provider"]
+		if reason != "" && !versionReasons[reason] {
+			rule, ok := habitRule[reason]
+			if !ok {
+				t.Errorf("truth reason %q has no rule in habitRule: the habit would go unchecked", reason)
+				continue
+			}
+			want[rule+" "+provider]++
+		}
+		if extractReasons[reason] {
+			continue // never reached the rules that read staging
+		}
+		if nhs := r["nhs"]; nhs != "" && nhs != "ok" {
+			rule, ok := habitRule["nhs:"+nhs]
+			if !ok {
+				t.Errorf("truth nhs label %q has no rule in habitRule", nhs)
+				continue
+			}
+			want[rule+" "+provider]++
+		}
+		if reason != "orphan" && !personFeeds[provider+"/"+r["feed"]] && r["local_id"] != "" && !known[provider+"/"+r["local_id"]] {
+			want["REL-001 "+provider]++
+		}
+	}
+	got := map[string]int64{}
+	rows, err = db.Query(`SELECT rule_id || ' ' || provider, rows_failed FROM quality.results
+		WHERE run_id = (SELECT max(run_id) FROM quality.results)`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var k string
+		var n int64
+		if err := rows.Scan(&k, &n); err != nil {
+			t.Fatal(err)
+		}
+		got[k] = n
+	}
+	rules := map[string]bool{}
+	for _, rule := range habitRule {
+		rules[rule] = true
+	}
+	keys := map[string]bool{}
+	for k := range want {
+		keys[k] = true
+	}
+	for k, n := range got {
+		if rules[strings.Fields(k)[0]] && n > 0 {
+			keys[k] = true
+		}
+	}
+	habits := 0
+	for k := range keys {
+		if got[k] != want[k] {
+			t.Errorf("%s: quality.results counts %d failures, the truth %d", k, got[k], want[k])
+		}
+		habits++
+	}
+	if habits < 10 {
+		t.Errorf("only %d (rule, provider) habit counts compared: the generator injects too few habits for this test to prove much", habits)
 	}
 }

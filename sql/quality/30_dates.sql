@@ -33,11 +33,13 @@ WITH dates AS (
 dated AS (
     SELECT d.*, f.received_at FROM dates d JOIN ops.file_ledger f ON f.file_id = d._file_id
 ),
--- the birth date each provider holds for its local id: from its latest record that has one
+-- the birth date each provider holds for its local id: from its latest record that has one.
+-- Keyed by a 64-bit hash of (provider, id), as in 80_relationships.sql: eight-byte keys keep
+-- millions of local ids within a small memory limit.
 born AS (
-    SELECT _provider, local_id, arg_max(birth_date, record_order(_file_id, _row_number)) AS birth_date
+    SELECT hash(_provider, local_id) AS id_hash, arg_max(birth_date, record_order(_file_id, _row_number)) AS birth_date
     FROM staging.person_record
-    WHERE birth_date IS NOT NULL
+    WHERE birth_date IS NOT NULL AND local_id IS NOT NULL
     GROUP BY ALL
 ),
 spans AS (
@@ -65,7 +67,7 @@ SELECT 'DAT-003', d._provider, d._feed, d._file_id, d._file_sha256, d._row_numbe
        d.day < b.birth_date,
        format('{} {} on line {} is before the patient''s birth date ({})', d.field, d.raw, d._line, strftime(b.birth_date, '%Y-%m-%d'))
 FROM dated d
-JOIN born b ON b._provider = d._provider AND b.local_id = d.local_patient_id
+JOIN born b ON b.id_hash = hash(d._provider, d.local_patient_id)
 WHERE d.event AND d.value IS NOT NULL
 UNION ALL
 SELECT 'DAT-004', _provider, _feed, _file_id, _file_sha256, _row_number, _line, _batch_id,

@@ -21,7 +21,7 @@ func init() {
 			return g.patientRef(i)
 		},
 		feeds: []feed{{
-			name: "cases", dialect: adastraCSV, event: true, nhs: true,
+			name: "cases", dialect: adastraCSV, traits: inlinePersonTraits,
 			file: func(d8 string) string { return "Adastra_Cases_" + d8 + ".csv" },
 			header: []string{"CaseRef", "PatientRef", "NHSNo", "Surname", "Forename", "DOB", "Gender", "Postcode",
 				"CaseStarted", "CaseClosed", "PresentingComplaint", "Outcome", "CaseType"},
@@ -65,10 +65,14 @@ func adastraCases(g *gen, s *sink) error {
 		}
 		ref := g.patientRef(i)
 		key := g.personKey(i)
+		var births personBirthHabits
 		for _, d := range visitDays(s.r, p, last, int(p.oohCases)) {
-			h := s.habit()
-			if h == habitFutureDate {
+			h := births.fit(g, i, s.habit())
+			switch h {
+			case habitFutureDate:
 				d = s.futureDay()
+			case habitBeforeBirth:
+				d, _ = s.beforeBirth(p, d, noDay)
 			}
 			// Out of hours: weekday nights and evenings (00:00–08:00, 18:30–24:00), any time
 			// at weekends; always on day d.
@@ -90,6 +94,16 @@ func adastraCases(g *gen, s *sink) error {
 				caseType, dur = 2, 45+s.r.IntN(136)
 			}
 			closed := started.Add(time.Duration(dur) * time.Minute)
+			if h == habitEndBeforeStart {
+				var ok bool
+				if closed, ok = s.earlierTime(p, started); !ok {
+					h = habitNone
+				}
+			}
+			birth := p.birth
+			if h == habitImplausibleAge {
+				birth = s.implausibleBirth()
+			}
 			outcome := oohOutcomes[s.r.IntN(len(oohOutcomes))]
 			if s.r.Float64() < rateMultilineOutcome {
 				outcome += "\n" + oohSecondLines[s.r.IntN(len(oohSecondLines))]
@@ -97,7 +111,7 @@ func adastraCases(g *gen, s *sink) error {
 			next += 1 + uint64(s.r.IntN(25))
 			id := "C" + strconv.FormatUint(next, 10)
 			nhs, label := s.nhsNumber(h, p)
-			fields = append(fields[:0], id, ref, nhs, p.familyName(), p.givenName(), dmyDate(p.birth),
+			fields = append(fields[:0], id, ref, nhs, p.familyName(), p.givenName(), dmyDate(birth),
 				adastraGender[p.sex], p.postcode,
 				appendLocal(tb[:], started.In(london), offsetLayout), appendLocal(tb[:], closed.In(london), offsetLayout),
 				oohComplaints[pickFront(s.r, len(oohComplaints))], outcome, oohCaseTypes[caseType])

@@ -37,6 +37,18 @@ const (
 	excelSerialUnix = 25569 // the Excel serial date of 1970-01-01
 )
 
+// excelFirstDay is the first day with an unambiguous Excel serial (day 61, after the
+// 1900 leap-year bug): earlier dates, such as an implausible birth date, are typed as text.
+var excelFirstDay = dayOf(1900, 3, 1)
+
+// bccTraits: clients are person records; packages and assessments have a start and an end
+// and refer to a client by Person ID. The sheets carry no clinical codes.
+var bccTraits = [3]traits{
+	otherPersonTraits,
+	{event: true, span: true, birth: true, orphan: true},
+	{event: true, span: true, birth: true, orphan: true},
+}
+
 func bccFile(d8 string) string { return "BCC_ASC_Extract_" + d8 + ".xlsx" }
 
 func init() {
@@ -44,9 +56,9 @@ func init() {
 		id:      "bcc-social",
 		localID: func(g *gen, i int) string { return g.bccClientID(i) },
 		feeds: []feed{
-			{name: "clients", file: bccFile, nhs: true, write: bccWrite(0)},
-			{name: "packages", file: bccFile, event: true, write: bccWrite(1)},
-			{name: "assessments", file: bccFile, event: true, write: bccWrite(2)},
+			{name: "clients", file: bccFile, traits: bccTraits[0], write: bccWrite(0)},
+			{name: "packages", file: bccFile, traits: bccTraits[1], write: bccWrite(1)},
+			{name: "assessments", file: bccFile, traits: bccTraits[2], write: bccWrite(2)},
 		},
 	})
 }
@@ -130,7 +142,26 @@ func (g *gen) bccClientID(i int) string {
 	if !g.bccClient(i) {
 		return ""
 	}
+	return g.bccID(i)
+}
+
+func (g *gen) bccID(i int) string {
 	return strconv.FormatUint(1_000_000+permuteBelow(uint64(i), 9_000_000, 24, g.seed^saltBCC), 10)
+}
+
+// bccPatient is the Person ID a package or assessment carries and its person key: for an
+// orphan, a well-formed id that is nobody's (the client's record was deleted) and no person.
+// (If the population fills the range, there is no such id: the habit is dropped.)
+func (b *bccBook) bccPatient(h *habit, id, key string) (string, string) {
+	if *h != habitOrphan {
+		return id, key
+	}
+	j, ok := b.g.freshIndex(b.r, 9_000_000)
+	if !ok {
+		*h = habitNone
+		return id, key
+	}
+	return b.g.bccID(j), ""
 }
 
 // bccWrite writes the whole workbook (identical for every feed, drawn from the workbook's
@@ -219,9 +250,9 @@ func (b *bccBook) records() [3][]bccRow {
 	g := b.g
 	var out [3][]bccRow
 	hs := [3]*sink{
-		{g: g, r: b.r, nhs: true},
-		{g: g, r: b.r, event: true},
-		{g: g, r: b.r, event: true},
+		{g: g, r: b.r, t: bccTraits[0]},
+		{g: g, r: b.r, t: bccTraits[1]},
+		{g: g, r: b.r, t: bccTraits[2]},
 	}
 	pr := newPersonRand()
 	pkgID, asmID := 200_000, 500_000
@@ -240,13 +271,21 @@ func (b *bccBook) records() [3][]bccRow {
 		since := lo + day(r.IntN(int(last-lo)+1))
 
 		h := hs[0].habit()
+		if h == habitImplausibleAge && !g.gpHolds(i) {
+			h = habitNone
+		}
 		nhs, label := hs[0].nhsNumber(h, p)
 		if h != habitNHSMissing && b.r.Float64() < bccNHSMissing {
 			nhs, label = "", "missing"
 		}
+		birth := p.birth
+		if h == habitImplausibleAge {
+			birth = hs[0].implausibleBirth()
+		}
 		out[0] = append(out[0], bccRow{h: h, localID: id, key: key, recordID: id, nhs: label,
-			cells: []any{pid, nhs, p.familyName(), p.givenName(), p.birth, bccGender[p.sex], p.postcode,
+			cells: []any{pid, nhs, p.familyName(), p.givenName(), birth, bccGender[p.sex], p.postcode,
 				practiceCode(int(p.practice))}})
+		sent := g.sentAs(h, i)
 
 		start := since
 		for range 1 + r.IntN(3) {
@@ -254,7 +293,7 @@ func (b *bccBook) records() [3][]bccRow {
 				break
 			}
 			pkgID += 1 + b.r.IntN(5)
-			h := hs[1].habit()
+			h := clinicalHabit(hs[1], sent)
 			st, end := start, noDay
 			status := "Active"
 			if r.Float64() < 0.6 {
@@ -268,18 +307,32 @@ func (b *bccBook) records() [3][]bccRow {
 			if status == "Active" && r.Float64() < 0.05 {
 				status = "Suspended"
 			}
-			if h == habitFutureDate {
+			next := end
+			switch h {
+			case habitFutureDate:
 				st, end, status = hs[1].futureDay(), noDay, "Active"
+				next = noDay
+			case habitBeforeBirth:
+				st, end = hs[1].beforeBirth(p, st, end)
+			case habitEndBeforeStart: // the end typed before the start
+				var ok bool
+				if end, ok = hs[1].earlierDay(p, st); ok {
+					status = "Ended"
+				} else {
+					h, end = habitNone, next
+				}
 			}
 			cost := float64(50+r.IntN(1500)) + float64(r.IntN(100))/100
 			rid := "CP" + strconv.Itoa(pkgID)
-			out[1] = append(out[1], bccRow{h: h, localID: id, key: key, recordID: rid,
-				cells: []any{rid, pid, bccServices[r.IntN(len(bccServices))], bccProviders[r.IntN(len(bccProviders))],
+			lid, rkey := b.bccPatient(&h, id, key)
+			rpid, _ := strconv.Atoi(lid)
+			out[1] = append(out[1], bccRow{h: h, localID: lid, key: rkey, recordID: rid,
+				cells: []any{rid, rpid, bccServices[r.IntN(len(bccServices))], bccProviders[r.IntN(len(bccProviders))],
 					bccTeams[r.IntN(len(bccTeams))], st, end, status, cost}})
-			if end == noDay {
+			if next == noDay {
 				break
 			}
-			start = end + day(r.IntN(90))
+			start = next + day(r.IntN(90))
 		}
 
 		at := since
@@ -288,25 +341,38 @@ func (b *bccBook) records() [3][]bccRow {
 				break
 			}
 			asmID += 1 + b.r.IntN(5)
-			h := hs[2].habit()
+			h := clinicalHabit(hs[2], sent)
 			typ := bccAssessmentTypes[0]
 			if k > 0 {
 				typ = bccAssessmentTypes[1+r.IntN(len(bccAssessmentTypes)-1)]
 			}
+			when := at
 			done := at + day(r.IntN(28))
 			if done > last {
 				done = noDay // still in progress
 			}
-			if h == habitFutureDate {
-				at, done = hs[2].futureDay(), noDay
+			switch h {
+			case habitFutureDate:
+				when, done = hs[2].futureDay(), noDay
+				at = when
+			case habitBeforeBirth:
+				when, done = hs[2].beforeBirth(p, when, done)
+			case habitEndBeforeStart: // completed, the date typed before the assessment's
+				if end, ok := hs[2].earlierDay(p, when); ok {
+					done = end
+				} else {
+					h = habitNone
+				}
 			}
 			outcome := ""
 			if done != noDay {
 				outcome = bccOutcomes[r.IntN(len(bccOutcomes))]
 			}
 			rid := "AS" + strconv.Itoa(asmID)
-			out[2] = append(out[2], bccRow{h: h, localID: id, key: key, recordID: rid,
-				cells: []any{rid, pid, typ, at, done, outcome, bccTeams[r.IntN(len(bccTeams))]}})
+			lid, rkey := b.bccPatient(&h, id, key)
+			rpid, _ := strconv.Atoi(lid)
+			out[2] = append(out[2], bccRow{h: h, localID: lid, key: rkey, recordID: rid,
+				cells: []any{rid, rpid, typ, when, done, outcome, bccTeams[r.IntN(len(bccTeams))]}})
 			at += 180 + day(r.IntN(300))
 		}
 	}
@@ -365,15 +431,7 @@ func (b *bccBook) sheet(k int, rows []bccRow, titleStyle, headStyle int) error {
 			if err := sw.SetRow(cell, cells); err != nil {
 				return err
 			}
-			fate, reason := "load", ""
-			switch {
-			case rec.h == habitDuplicate && c == 0:
-				fate, reason = "superseded", "duplicate"
-			case rec.h == habitMalformed:
-				fate, reason = "quarantine", "malformed"
-			case rec.h == habitFutureDate:
-				fate, reason = "quarantine", "future_date"
-			}
+			fate, reason := fateOf(rec.h, c, copies, "malformed")
 			nhs := ""
 			if k == 0 {
 				nhs = rec.nhs
@@ -418,7 +476,7 @@ func (b *bccBook) cells(rec bccRow) []any {
 			switch {
 			case v == noDay:
 				out[j] = nil
-			case typed:
+			case typed || v < excelFirstDay: // Excel has no serial for a date before 1900
 				out[j] = dmyDate(v)
 			default:
 				out[j] = excelize.Cell{StyleID: b.dateStyle, Value: int(v) + excelSerialUnix}

@@ -16,8 +16,8 @@ import (
 func init() {
 	for k, name := range []string{"clients", "packages", "assessments"} {
 		fileCheckers["bcc-social/"+name] = func(t *testing.T, dir string, f map[string]string, rows []map[string]string,
-			links map[string]string, habits map[string]int) {
-			checkBCCSheet(t, dir, f, k, rows, links, habits)
+			links map[string]string, obs *observed) {
+			checkBCCSheet(t, dir, f, k, rows, links, obs)
 		}
 	}
 }
@@ -28,7 +28,7 @@ var bccEvent = [3]int{-1, 5, 3}
 // checkBCCSheet reads one sheet of the workbook as a spreadsheet user would and checks it
 // against the truth rows of its feed: row numbers, ids, habits, NHS numbers, event dates.
 func checkBCCSheet(t *testing.T, dir string, f map[string]string, k int, truth []map[string]string,
-	links map[string]string, habits map[string]int) {
+	links map[string]string, obs *observed) {
 	t.Helper()
 	key := f["provider"] + "/" + f["feed"]
 	path := filepath.Join(dir, "inbox", f["provider"], f["feed"], f["file"])
@@ -101,8 +101,7 @@ func checkBCCSheet(t *testing.T, dir string, f map[string]string, k int, truth [
 		if links["bcc-social/"+row["local_id"]] != row["person_key"] {
 			t.Errorf("%s: %s is not linked to %s in person_links.csv", where, row["local_id"], row["person_key"])
 		}
-		habits[row["reason"]]++
-		habits["nhs "+row["nhs"]]++
+		obs.count(f["provider"], f["feed"], row)
 		malformed := row["reason"] == "malformed"
 		if malformed != (len(rec.cells) > len(sh.header)) {
 			t.Errorf("%s: %d cells for a header of %d, truth reason %q", where, len(rec.cells), len(sh.header), row["reason"])
@@ -116,11 +115,28 @@ func checkBCCSheet(t *testing.T, dir string, f map[string]string, k int, truth [
 		} else if row["nhs"] != "" {
 			t.Errorf("%s: nhs %q for a sheet without NHS numbers", where, row["nhs"])
 		}
-		if e := bccEvent[k]; e >= 0 {
-			d, err := bccCellDate(cell(e))
-			if err != nil {
-				t.Fatalf("%s: event date %q: %v", where, cell(e), err)
+		date := func(j int) time.Time {
+			if cell(j) == "" {
+				return time.Time{}
 			}
+			d, err := bccCellDate(cell(j))
+			if err != nil {
+				t.Fatalf("%s: date %q: %v", where, cell(j), err)
+			}
+			return d
+		}
+		if !malformed {
+			var o observation
+			if k == 0 {
+				o.birth = date(4)
+			} else {
+				e := bccEvent[k]
+				o = observation{event: date(e), start: date(e), end: date(e + 1), dateOnly: true}
+			}
+			obs.add(f["provider"], f["feed"], where, row, o)
+		}
+		if e := bccEvent[k]; e >= 0 {
+			d := date(e)
 			future := row["reason"] == "future_date"
 			if future != d.After(testDay) || (!future && !d.Before(testDay)) || d.After(testDay.AddDate(0, 0, 30)) {
 				t.Errorf("%s: event date %s, truth reason %q", where, d.Format(time.DateOnly), row["reason"])

@@ -278,3 +278,16 @@ func practiceCode(i int) string { // i in 0..98
 
 // practiceIsTPP: three practices in ten run SystmOne (gp-tpp), the rest EMIS.
 func practiceIsTPP(i int) bool { return i%10 == 2 || i%10 == 5 || i%10 == 8 }
+
+// Codes for the unknown_code habit: well-formed in their code system (a SNOMED CT or dm+d
+// id has a concept partition and its Verhoeff check digit; a Read v2 code is five characters;
+// an ICD-10 code is in the NHS four-character form) but in none of the reference lists the
+// pipeline holds (the tables above, sql/schema/61_code_map.sql, 62_icd10_map.sql).
+// TestUnknownCodes holds them to that.
+var (
+	unknownSNOMED        = []string{"271737000", "10509002", "36971009", "90560007", "82272006", "57676002", "267038008", "162864005"}
+	unknownAllergySNOMED = []string{"91930004", "425525006", "418038007", "300910009", "294532003", "419199007", "294530006"}
+	unknownDmd           = []string{"317896006", "325072002", "321177003", "39732311000001104", "42005711000001107", "37718911000001101"}
+	unknownRead          = []string{"H06z0", "K190.", "M03z0", "N245.", "C34..", "F4C0.", "1371.", "J16y4"}
+	unknownICD10         = []string{"K297", "M545", "R509", "J069", "K590", "R51X", "M109", "D649"}
+)

@@ -41,11 +41,15 @@ func init() {
 		id:      "ooh-dental",
 		localID: func(g *gen, i int) string { return g.dentalPatientID(i) },
 		feeds: []feed{
-			{name: "contacts", file: dentalFile, event: true, nhs: true, write: dentalWrite("contacts")},
-			{name: "allergies", file: dentalFile, event: true, write: dentalWrite("allergies")},
+			{name: "contacts", file: dentalFile, traits: inlinePersonTraits, write: dentalWrite("contacts")},
+			{name: "allergies", file: dentalFile, traits: dentalAllergyTraits, write: dentalWrite("allergies")},
 		},
 	})
 }
+
+// dentalAllergyTraits: an allergy has a SNOMED CT code and refers to a patient whose details
+// are in the contacts table (the service's person records).
+var dentalAllergyTraits = traits{event: true, code: true, birth: true, orphan: true}
 
 // dentalContactsOf re-derives how many times person i attended (0 for most people).
 func (g *gen) dentalContactsOf(i int) int {
@@ -66,6 +70,10 @@ func (g *gen) dentalPatientID(i int) string {
 	if g.dentalContactsOf(i) == 0 {
 		return ""
 	}
+	return g.dentalID(i)
+}
+
+func (g *gen) dentalID(i int) string {
 	var b [10]byte
 	copy(b[:], "DNT")
 	putDigits(b[3:], permuteBelow(uint64(i), 10_000_000, 24, g.seed^saltDentalID))
@@ -100,8 +108,8 @@ func (g *gen) dentalContent() (*dentalDB, error) {
 	r := rand.New(rand.NewPCG(g.seed, saltDentalDB))
 	// Habits are drawn per table from the database's stream, as a sink would.
 	hs := map[string]*sink{
-		"contacts":  {g: g, r: r, event: true, nhs: true},
-		"allergies": {g: g, r: r, event: true},
+		"contacts":  {g: g, r: r, t: inlinePersonTraits},
+		"allergies": {g: g, r: r, t: dentalAllergyTraits},
 	}
 	db := &dentalDB{}
 	var contactID, allergyID int64 = 100_000, 500_000
@@ -120,11 +128,17 @@ func (g *gen) dentalContent() (*dentalDB, error) {
 		p := &g.people[i]
 		pid, key := g.dentalPatientID(i), g.personKey(i)
 		days := visitDays(r, p, last, n)
+		var births personBirthHabits
+		var contacts sent // what the contacts send of the patient, for the allergies
+		implausible := false
 		for _, d := range days {
 			s := hs["contacts"]
-			h := s.habit()
-			if h == habitFutureDate {
+			h := births.fit(g, i, s.habit())
+			switch h {
+			case habitFutureDate:
 				d = s.futureDay()
+			case habitBeforeBirth:
+				d, _ = s.beforeBirth(p, d, noDay)
 			}
 			service := dentalServices[r.IntN(len(dentalServices))]
 			complaints := dentalComplaints[service]
@@ -134,31 +148,59 @@ func (g *gen) dentalContent() (*dentalDB, error) {
 			}
 			arrived := localTime(d, 0, 0).Add(time.Duration(7*60+r.IntN(15*60)) * time.Minute)
 			left := arrived.Add(time.Duration(20+r.IntN(160)) * time.Minute)
+			if h == habitEndBeforeStart {
+				var ok bool
+				if left, ok = s.earlierTime(p, arrived); !ok {
+					h = habitNone
+				}
+			}
+			birth := p.birth
+			if h == habitImplausibleAge {
+				birth, implausible = s.implausibleBirth(), true
+			}
+			contacts.record = contacts.record || h != habitMalformed
+			contacts.birth = contacts.birth || plain(h)
 			caseRef += 1 + uint64(r.IntN(5))
 			ref := "UDC" + strconv.FormatUint(caseRef, 10)
 			nhs, label := s.nhsNumber(h, p)
-			values := []any{pid, ref, nullable(nhs), p.familyName(), p.givenName(), isoDate(p.birth), sexLetter[p.sex],
+			values := []any{pid, ref, nullable(nhs), p.familyName(), p.givenName(), isoDate(birth), sexLetter[p.sex],
 				p.postcode, arrived.In(london).Format("2006-01-02 15:04:05"), left.In(london).Format("2006-01-02 15:04:05"),
 				service, complaint, dentalOutcomes[r.IntN(len(dentalOutcomes))]}
 			db.contacts = append(db.contacts, dentalRows(r, &contactID, h, values, pid, key, ref, label)...)
 		}
 		recs = g.allergiesOf(pr, i, recs)
+		contacts.birth = g.canPrecedeBirth(i, contacts.birth && !implausible)
 		for _, a := range recs {
 			s := hs["allergies"]
-			h := s.habit()
+			h := clinicalHabit(s, contacts)
 			recorded := days[0]
-			if h == habitFutureDate {
+			switch h {
+			case habitFutureDate:
 				recorded = s.futureDay()
+			case habitBeforeBirth:
+				recorded, _ = s.beforeBirth(p, recorded, noDay)
 			}
 			al := &allergies[a.allergy]
 			reaction := reactions[a.reaction]
 			if h == habitMalformed {
 				reaction += " \x96 per patient"
 			}
+			code := al.snomed
+			if h == habitUnknownCode {
+				code = pick(r, unknownAllergySNOMED)
+			}
+			apid, akey := pid, key
+			if h == habitOrphan { // a patient whose contacts were deleted as test cases
+				if j, ok := g.freshIndex(r, 10_000_000); ok {
+					apid, akey = g.dentalID(j), ""
+				} else {
+					h = habitNone
+				}
+			}
 			allergyID += 1 + int64(r.IntN(3))
 			ref := "ALG" + strconv.FormatInt(allergyID, 10)
-			values := []any{pid, ref, al.snomed, al.term, reaction, severities[a.severity], isoDate(recorded)}
-			db.allergies = append(db.allergies, dentalRows(r, &allergyID, h, values, pid, key, ref, "")...)
+			values := []any{apid, ref, code, al.term, reaction, severities[a.severity], isoDate(recorded)}
+			db.allergies = append(db.allergies, dentalRows(r, &allergyID, h, values, apid, akey, ref, "")...)
 		}
 	}
 	return db, nil
@@ -183,15 +225,8 @@ func dentalRows(r *rand.Rand, next *int64, h habit, values []any, pid, key, ref,
 		if r.Float64() < dentalDeletedRate {
 			*next += 1 + int64(r.IntN(3))
 		}
-		row := dentalRow{rowid: *next, values: values, localID: pid, key: key, recordID: ref, nhs: nhs, fate: "load"}
-		switch {
-		case h == habitDuplicate && c == 0:
-			row.fate, row.reason = "superseded", "duplicate"
-		case h == habitMalformed:
-			row.fate, row.reason = "quarantine", reasonBadEncoding
-		case h == habitFutureDate:
-			row.fate, row.reason = "quarantine", "future_date"
-		}
+		row := dentalRow{rowid: *next, values: values, localID: pid, key: key, recordID: ref, nhs: nhs}
+		row.fate, row.reason = fateOf(h, c, copies, reasonBadEncoding)
 		out = append(out, row)
 	}
 	return out

@@ -6,22 +6,26 @@ import (
 	"os"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 	"unicode/utf8"
 )
 
 func init() {
-	fileCheckers["ooh-dental/contacts"] = checkDental("contacts", "contact_id", "case_ref", "nhs_number", "arrived_at", "presenting_complaint")
-	fileCheckers["ooh-dental/allergies"] = checkDental("allergies", "allergy_id", "allergy_ref", "", "recorded_on", "reaction")
+	fileCheckers["ooh-dental/contacts"] = checkDental("contacts", "contact_id", "case_ref", "nhs_number", "arrived_at", "presenting_complaint",
+		"date_of_birth || '|' || left_at")
+	fileCheckers["ooh-dental/allergies"] = checkDental("allergies", "allergy_id", "allergy_ref", "", "recorded_on", "reaction", "snomed_code")
 }
 
 // checkDental reads one table of the dental database in rowid order and holds every row to
 // its truth row: rowid as the line, the reference as the record id, the NHS number as the
 // truth labels it, bad bytes exactly where the truth says bad_encoding, and event times
 // after the drop day exactly where it says future_date. Both feeds' copies must be equal.
-func checkDental(table, idCol, refCol, nhsCol, eventCol, textCol string) func(*testing.T, string, map[string]string, []map[string]string, map[string]string, map[string]int) {
-	return func(t *testing.T, dir string, f map[string]string, rows []map[string]string, links map[string]string, habits map[string]int) {
+// more is an expression for what the new habits' checks read: contacts' birth date and
+// left_at, allergies' code.
+func checkDental(table, idCol, refCol, nhsCol, eventCol, textCol, more string) func(*testing.T, string, map[string]string, []map[string]string, map[string]string, *observed) {
+	return func(t *testing.T, dir string, f map[string]string, rows []map[string]string, links map[string]string, obs *observed) {
 		path := filepath.Join(dir, "inbox", f["provider"], f["feed"], f["file"])
 		mine, _ := os.ReadFile(path)
 		for _, other := range []string{"contacts", "allergies"} {
@@ -40,7 +44,7 @@ func checkDental(table, idCol, refCol, nhsCol, eventCol, textCol string) func(*t
 			nhsExpr = "coalesce(" + nhsCol + ", '')"
 		}
 		q := "SELECT " + idCol + ", patient_id, " + refCol + ", " + nhsExpr + ", CAST(" + eventCol + " AS TEXT), " + textCol +
-			" FROM " + table + " ORDER BY " + idCol
+			", " + more + " FROM " + table + " ORDER BY " + idCol
 		res, err := db.Query(q)
 		if err != nil {
 			t.Fatal(err)
@@ -49,8 +53,8 @@ func checkDental(table, idCol, refCol, nhsCol, eventCol, textCol string) func(*t
 		k := 0
 		for ; res.Next(); k++ {
 			var rowid int64
-			var pid, ref, nhs, event, text string
-			if err := res.Scan(&rowid, &pid, &ref, &nhs, &event, &text); err != nil {
+			var pid, ref, nhs, event, text, extra string
+			if err := res.Scan(&rowid, &pid, &ref, &nhs, &event, &text, &extra); err != nil {
 				t.Fatal(err)
 			}
 			if k >= len(rows) {
@@ -58,8 +62,7 @@ func checkDental(table, idCol, refCol, nhsCol, eventCol, textCol string) func(*t
 			}
 			row := rows[k]
 			where := table + " record " + row["record"]
-			habits[row["reason"]]++
-			habits["nhs "+row["nhs"]]++
+			obs.count(f["provider"], f["feed"], row)
 			if row["record"] != strconv.Itoa(k+1) || row["line"] != strconv.FormatInt(rowid, 10) || row["record_id"] != ref || row["local_id"] != pid {
 				t.Errorf("%s: truth line/id/patient %s/%s/%s, table %d/%s/%s", where, row["line"], row["record_id"], row["local_id"], rowid, ref, pid)
 			}
@@ -84,6 +87,16 @@ func checkDental(table, idCol, refCol, nhsCol, eventCol, textCol string) func(*t
 			}
 			if future := row["reason"] == "future_date"; future != ed.After(testDay) {
 				t.Errorf("%s: event %s, truth reason %q", where, event, row["reason"])
+			}
+			if row["reason"] != reasonBadEncoding { // a row the reader can read
+				o := observation{event: ed, codes: []observedCode{{csSNOMED, extra}}}
+				if table == "contacts" {
+					birth, left, _ := strings.Cut(extra, "|")
+					const layout = "2006-01-02 15:04:05"
+					o = observation{birth: parseDate(t, time.DateOnly, birth), event: ed,
+						start: parseLocal(t, layout, event), end: parseLocal(t, layout, left)}
+				}
+				obs.add(f["provider"], f["feed"], where, row, o)
 			}
 			if row["fate"] == "superseded" && (k+1 == len(rows) || rows[k+1]["record_id"] != ref || rows[k+1]["fate"] != "load") {
 				t.Errorf("%s: superseded, but the next row is not its loaded copy", where)

@@ -37,8 +37,7 @@ type feed struct {
 	file    func(d8 string) string // the file name for the day (YYYYMMDD)
 	dialect dialect
 	header  []string
-	event   bool // carries an event date: the future_date habit applies
-	nhs     bool // carries an NHS number: the NHS number habits apply
+	traits  // which habits its records can have
 	write   func(g *gen, s *sink) error
 }
 
@@ -114,6 +113,13 @@ const (
 	habitNHSSpaced
 	habitNHSMissing
 	habitNHSMistyped
+	habitUnknownCode
+	habitEndBeforeStart
+	habitBeforeBirth
+	habitImplausibleAge
+	habitOrphan
+	habitUnsent // never drawn: the record of a person whose person record cannot be read
+	habitCount
 )
 
 // Habit rates, per record. A record gets at most one habit.
@@ -124,7 +130,94 @@ const (
 	rateNHSSpaced   = 0.030 // feeds with an NHS number only
 	rateNHSMissing  = 0.020
 	rateNHSMistyped = 0.010
+
+	// Codes outside the reference lists: local codes, retired codes and codes keyed one digit
+	// out that still pass the check digit. The commonest of the data-quality slips a coded
+	// record has, yet rare: most codes are picked from the system's own list.
+	rateUnknownCode = 0.004 // feeds with a clinical code
+	// An encounter that ends before it starts: a discharge keyed against the wrong day, a
+	// clock set wrong. As often as a date in the future, which is the same slip.
+	rateEndBeforeStart = 0.003 // feeds with a start and an end
+	// An event dated before the patient was born: the wrong patient picked from a list, or a
+	// year typed wrong. Rarer than a wrong end date: the event date is the one people check.
+	rateBeforeBirth = 0.002 // event feeds whose provider also sends the birth date
+	// A birth date 121–140 years ago: a placeholder (01/01/1900) or a century typed wrong when
+	// a record was keyed in. Only in person records of the less trusted systems, so that the
+	// GP's birth date still wins the golden record (gpHolds, habits.go).
+	rateImplausibleAge = 0.002 // person records of non-GP systems
+	// A record whose patient id is in no person record the provider sends: the patient was
+	// deleted or merged away and the clinical records stayed behind.
+	rateOrphan = 0.003 // clinical records of providers with a separate person feed
 )
+
+// Reasons the truth gives the new habits, which the pipeline's rules are to count.
+const (
+	reasonUnknownCode    = "unknown_code"
+	reasonEndBeforeStart = "discharge_before_admission"
+	reasonBeforeBirth    = "before_birth"
+	reasonImplausibleAge = "implausible_age"
+	reasonOrphan         = "orphan"
+)
+
+// traits say which habits can befall a feed's records.
+type traits struct {
+	event  bool // an event date: future_date
+	nhs    bool // an NHS number: spaced, missing, mistyped
+	code   bool // a clinical code: unknown_code
+	span   bool // a start and an end: discharge_before_admission
+	birth  bool // an event date of a person whose birth date the same provider sends: before_birth
+	person bool // a person record of a system less trusted than the GP's: implausible_age
+	orphan bool // a local patient id the provider's separate person feed defines: orphan
+}
+
+func (t traits) allows(h habit) bool {
+	switch h {
+	case habitDuplicate, habitMalformed:
+		return true
+	case habitFutureDate:
+		return t.event
+	case habitNHSSpaced, habitNHSMissing, habitNHSMistyped:
+		return t.nhs
+	case habitUnknownCode:
+		return t.code
+	case habitEndBeforeStart:
+		return t.span
+	case habitBeforeBirth:
+		return t.birth
+	case habitImplausibleAge:
+		return t.person
+	case habitOrphan:
+		return t.orphan
+	}
+	return false
+}
+
+// habitRates are the rates in the order a uniform draw is laid out: each habit has its own
+// slice of [0,1) whether or not a feed allows it, so a feed that does not allow a habit
+// has fewer habits but the others keep their rates.
+func habitRates(boost float64) [habitCount]float64 {
+	return [habitCount]float64{
+		habitDuplicate: rateDuplicate, habitMalformed: rateMalformed, habitFutureDate: rateFutureDate,
+		habitNHSSpaced: rateNHSSpaced, habitNHSMissing: rateNHSMissing, habitNHSMistyped: rateNHSMistyped,
+		habitUnknownCode: boost * rateUnknownCode, habitEndBeforeStart: boost * rateEndBeforeStart,
+		habitBeforeBirth: boost * rateBeforeBirth, habitImplausibleAge: boost * rateImplausibleAge,
+		habitOrphan: boost * rateOrphan,
+	}
+}
+
+// habitAt maps a uniform draw u in [0,1) to the habit of a record with traits t.
+func (g *gen) habitAt(u float64, t traits) habit {
+	for h := habitDuplicate; h < habitCount; h++ {
+		if u < g.rates[h] {
+			if t.allows(h) {
+				return h
+			}
+			return habitNone
+		}
+		u -= g.rates[h]
+	}
+	return habitNone
+}
 
 type sink struct {
 	g        *gen
@@ -132,8 +225,7 @@ type sink struct {
 	feed     string
 	file     string
 	d        dialect
-	event    bool
-	nhs      bool
+	t        traits
 	r        *rand.Rand
 	w        *bufio.Writer
 	truth    *bufio.Writer
@@ -143,35 +235,30 @@ type sink struct {
 }
 
 // habit draws the habit of the next record.
-func (s *sink) habit() habit {
-	u := s.r.Float64()
-	if u < rateDuplicate {
-		return habitDuplicate
-	}
-	u -= rateDuplicate
-	if u < rateMalformed {
-		return habitMalformed
-	}
-	u -= rateMalformed
-	if u < rateFutureDate {
-		if s.event {
-			return habitFutureDate
-		}
-		return habitNone
-	}
-	u -= rateFutureDate
-	if !s.nhs {
-		return habitNone
-	}
+func (s *sink) habit() habit { return s.g.habitAt(s.r.Float64(), s.t) }
+
+// fateOf is what becomes of copy c of a record with habit h (copies: 2 for a duplicate);
+// malformed names the provider's reason for a record cut short or unreadable.
+func fateOf(h habit, c, copies int, malformed string) (fate, reason string) {
 	switch {
-	case u < rateNHSSpaced:
-		return habitNHSSpaced
-	case u < rateNHSSpaced+rateNHSMissing:
-		return habitNHSMissing
-	case u < rateNHSSpaced+rateNHSMissing+rateNHSMistyped:
-		return habitNHSMistyped
+	case h == habitDuplicate && c < copies-1:
+		return "superseded", "duplicate"
+	case h == habitMalformed:
+		return "quarantine", malformed
+	case h == habitFutureDate:
+		return "quarantine", "future_date"
+	case h == habitEndBeforeStart:
+		return "quarantine", reasonEndBeforeStart
+	case h == habitBeforeBirth:
+		return "quarantine", reasonBeforeBirth
+	case h == habitUnknownCode:
+		return "load", reasonUnknownCode
+	case h == habitImplausibleAge:
+		return "load", reasonImplausibleAge
+	case h == habitOrphan, h == habitUnsent:
+		return "load", reasonOrphan
 	}
-	return habitNone
+	return "load", ""
 }
 
 // futureDay is an event day 1–30 days after D, for the future_date habit.
@@ -211,15 +298,7 @@ func (s *sink) emit(fields []string, h habit, localID, personKey, recordID, nhsL
 			return err
 		}
 		s.records++
-		fate, reason := "load", ""
-		switch {
-		case h == habitDuplicate && c == 0:
-			fate, reason = "superseded", "duplicate"
-		case h == habitMalformed:
-			fate, reason = "quarantine", "malformed"
-		case h == habitFutureDate:
-			fate, reason = "quarantine", "future_date"
-		}
+		fate, reason := fateOf(h, c, copies, "malformed")
 		s.tb = truthCSV.appendRecord(s.tb[:0], []string{
 			s.provider, s.feed, s.file, strconv.Itoa(s.records), strconv.Itoa(s.line),
 			localID, personKey, recordID, nhsLabel, fate, reason,
@@ -280,7 +359,7 @@ func (g *gen) writeFeed(sys *system, fd *feed, part string) (res fileResult, err
 	cw := &countingWriter{w: f, h: sha256.New()}
 	s := &sink{
 		g: g, provider: sys.id, feed: fd.name, file: name, d: fd.dialect,
-		event: fd.event, nhs: fd.nhs,
+		t:     fd.traits,
 		r:     rand.New(rand.NewPCG(g.seed, splitmix64(hashString(sys.id+"/"+fd.name)))),
 		w:     bufio.NewWriterSize(cw, 1<<18),
 		truth: bufio.NewWriterSize(tf, 1<<18),

@@ -18,25 +18,25 @@ func init() {
 		},
 		feeds: []feed{
 			{
-				name: "patients", dialect: emisCSV, nhs: true,
+				name: "patients", dialect: emisCSV, traits: gpPatientTraits,
 				file:   func(d8 string) string { return "EMIS_Patients_" + d8 + ".csv" },
 				header: []string{"PatientGuid", "NHSNumber", "Surname", "Forenames", "DateOfBirth", "Sex", "Postcode", "PracticeCode", "RegisteredDate", "LastUpdated"},
 				write:  emisPatients,
 			},
 			{
-				name: "problems", dialect: emisCSV, event: true,
+				name: "problems", dialect: emisCSV, traits: clinicalTraits,
 				file:   func(d8 string) string { return "EMIS_Problems_" + d8 + ".csv" },
 				header: []string{"ProblemGuid", "PatientGuid", "CodeSystem", "Code", "Term", "OnsetDate", "EndDate", "Status", "LastUpdated"},
 				write:  emisProblems,
 			},
 			{
-				name: "allergies", dialect: emisCSV, event: true,
+				name: "allergies", dialect: emisCSV, traits: clinicalTraits,
 				file:   func(d8 string) string { return "EMIS_Allergies_" + d8 + ".csv" },
 				header: []string{"AllergyGuid", "PatientGuid", "CodeSystem", "Code", "Term", "Reaction", "Severity", "RecordedDate", "LastUpdated"},
 				write:  emisAllergies,
 			},
 			{
-				name: "medications", dialect: emisCSV, event: true,
+				name: "medications", dialect: emisCSV, traits: clinicalTraits,
 				file:   func(d8 string) string { return "EMIS_Medications_" + d8 + ".csv" },
 				header: []string{"MedicationGuid", "PatientGuid", "DmdCode", "DrugName", "Dosage", "StartDate", "EndDate", "Status", "LastUpdated"},
 				write:  emisMedications,
@@ -70,7 +70,7 @@ func emisPatients(g *gen, s *sink) error {
 		if p.gp != gpEMIS {
 			continue
 		}
-		h := s.habit()
+		h := g.gpPatientHabit(i)
 		nhs, label := s.nhsNumber(h, p)
 		id := g.emisPatientGUID(i)
 		fields = append(fields[:0], id, nhs, p.familyName(), p.givenName(), isoDate(p.birth),
@@ -97,26 +97,40 @@ func emisProblems(g *gen, s *sink) error {
 		probs = g.problems(pr, i, probs)
 		pid := g.emisPatientGUID(i)
 		key := g.personKey(i)
+		sent := g.sentAs(g.gpPatientHabit(i), i)
 		for _, pb := range probs {
-			h := s.habit()
+			h := clinicalHabit(s, sent)
 			cd := &conditions[pb.cond]
 			onset, end, status := pb.onset, pb.end, "Active"
 			if pb.past {
 				status = "Past"
 			}
 			updated := lastUpdated(s.r, max(onset, end), g.day-1)
-			if h == habitFutureDate {
+			switch h {
+			case habitFutureDate:
 				onset, end, status = s.futureDay(), noDay, "Active"
 				updated = lastUpdated(s.r, g.day-30, g.day-1)
+			case habitBeforeBirth:
+				onset, end = s.beforeBirth(&g.people[i], onset, end)
 			}
 			system, code, term := "SNOMED", cd.snomed, cd.term
 			if yearOf(onset) < readCutoffYear {
 				system, code, term = "READ2", cd.read, cd.readTerm
 			}
+			if h == habitUnknownCode {
+				code = pick(s.r, unknownSNOMED)
+				if system == "READ2" {
+					code = pick(s.r, unknownRead)
+				}
+			}
+			rpid, rkey := pid, key
+			if h == habitOrphan {
+				rpid, rkey = s.newGUID(), ""
+			}
 			id := s.newGUID()
-			fields = append(fields[:0], id, pid, system, code, term, isoDate(onset),
+			fields = append(fields[:0], id, rpid, system, code, term, isoDate(onset),
 				dateOrEmpty(end, isoDate), status, updated)
-			if err := s.emit(fields, h, pid, key, id, ""); err != nil {
+			if err := s.emit(fields, h, rpid, rkey, id, ""); err != nil {
 				return err
 			}
 		}
@@ -138,19 +152,31 @@ func emisAllergies(g *gen, s *sink) error {
 		recs = g.allergiesOf(pr, i, recs)
 		pid := g.emisPatientGUID(i)
 		key := g.personKey(i)
+		sent := g.sentAs(g.gpPatientHabit(i), i)
 		for _, a := range recs {
-			h := s.habit()
+			h := clinicalHabit(s, sent)
 			recorded := a.recorded
 			updated := lastUpdated(s.r, recorded, g.day-1)
-			if h == habitFutureDate {
+			switch h {
+			case habitFutureDate:
 				recorded = s.futureDay()
 				updated = lastUpdated(s.r, g.day-30, g.day-1)
+			case habitBeforeBirth:
+				recorded, _ = s.beforeBirth(&g.people[i], recorded, noDay)
 			}
 			al := &allergies[a.allergy]
+			code := al.snomed
+			if h == habitUnknownCode {
+				code = pick(s.r, unknownAllergySNOMED)
+			}
+			rpid, rkey := pid, key
+			if h == habitOrphan {
+				rpid, rkey = s.newGUID(), ""
+			}
 			id := s.newGUID()
-			fields = append(fields[:0], id, pid, "SNOMED", al.snomed, al.term, reactions[a.reaction],
+			fields = append(fields[:0], id, rpid, "SNOMED", code, al.term, reactions[a.reaction],
 				severities[a.severity], isoDate(recorded), updated)
-			if err := s.emit(fields, h, pid, key, id, ""); err != nil {
+			if err := s.emit(fields, h, rpid, rkey, id, ""); err != nil {
 				return err
 			}
 		}
@@ -174,23 +200,35 @@ func emisMedications(g *gen, s *sink) error {
 		meds = g.medications(pr, i, probs, meds)
 		pid := g.emisPatientGUID(i)
 		key := g.personKey(i)
+		sent := g.sentAs(g.gpPatientHabit(i), i)
 		for _, m := range meds {
-			h := s.habit()
+			h := clinicalHabit(s, sent)
 			start, end := m.start, m.end
 			updated := lastUpdated(s.r, max(start, end), g.day-1)
-			if h == habitFutureDate {
+			switch h {
+			case habitFutureDate:
 				start, end = s.futureDay(), noDay
 				updated = lastUpdated(s.r, g.day-30, g.day-1)
+			case habitBeforeBirth:
+				start, end = s.beforeBirth(&g.people[i], start, end)
 			}
 			status := "Active"
 			if end != noDay {
 				status = "Ended"
 			}
 			d := &drugs[m.drug]
+			code := d.dmd
+			if h == habitUnknownCode {
+				code = pick(s.r, unknownDmd)
+			}
+			rpid, rkey := pid, key
+			if h == habitOrphan {
+				rpid, rkey = s.newGUID(), ""
+			}
 			id := s.newGUID()
-			fields = append(fields[:0], id, pid, d.dmd, d.name, d.dose, isoDate(start),
+			fields = append(fields[:0], id, rpid, code, d.name, d.dose, isoDate(start),
 				dateOrEmpty(end, isoDate), status, updated)
-			if err := s.emit(fields, h, pid, key, id, ""); err != nil {
+			if err := s.emit(fields, h, rpid, rkey, id, ""); err != nil {
 				return err
 			}
 		}

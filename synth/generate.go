@@ -56,12 +56,21 @@ type gen struct {
 	inbox    string
 	truth    string
 	people   []person
+	rates    [habitCount]float64 // habit rates, in draw order (habitAt)
+	tppNext  uint32              // the next SystmOne RowIdentifier after every patient's
 }
 
 // Generate writes the community's drop files for the day under Dir/inbox/<provider>/<feed>/
 // and the ground truth under Dir/truth/. Files of the same day are replaced; other files
 // are left alone. Cancelling ctx stops the run between files.
 func Generate(ctx context.Context, opt Options) (Summary, error) {
+	return generateWith(ctx, opt, 1)
+}
+
+// generateWith is Generate with the rates of the rarer habits (those the data-quality rules
+// count: unknown_code, discharge_before_admission, before_birth, implausible_age, orphan)
+// multiplied by boost, so that a test can see each of them in every feed at a small size.
+func generateWith(ctx context.Context, opt Options, boost float64) (Summary, error) {
 	if opt.Dir == "" {
 		return Summary{}, errors.New("synth: no output directory")
 	}
@@ -86,6 +95,7 @@ func Generate(ctx context.Context, opt Options) (Summary, error) {
 		received: time.Date(y, m, d, 23, 59, 59, 0, london),
 		inbox:    filepath.Join(opt.Dir, "inbox"),
 		truth:    filepath.Join(opt.Dir, "truth"),
+		rates:    habitRates(boost),
 	}
 	sum := Summary{People: opt.Patients, Inbox: g.inbox, Truth: g.truth}
 	if err := ctx.Err(); err != nil {

@@ -126,25 +126,74 @@ type feedLayout struct {
 	nhs       int    // column of the NHS number, or -1
 	event     int    // column of the event date, or -1
 	dateStyle string // layout of the event date
+	// observe reads what the new habits' checks need from a readable record.
+	observe func(t *testing.T, rec []string) observation
 }
 
 var layouts = map[string]feedLayout{
-	"gp-emis/patients":    {',', 0, 1, -1, ""},
-	"gp-emis/problems":    {',', 1, -1, 5, "2006-01-02"},
-	"gp-emis/allergies":   {',', 1, -1, 7, "2006-01-02"},
-	"gp-emis/medications": {',', 1, -1, 5, "2006-01-02"},
-	"gp-tpp/patients":     {'|', 0, 1, -1, ""},
-	"gp-tpp/problems":     {'|', 1, -1, 4, "02/01/2006"},
-	"gp-tpp/allergies":    {'|', 1, -1, 6, "02/01/2006"},
-	"gp-tpp/medications":  {'|', 1, -1, 5, "02/01/2006"},
-	"ooh-adastra/cases":   {';', 1, 2, 8, time.RFC3339},
-	"uhbw-ed/attendances": {',', 1, 2, 8, "2006-01-02"},
+	"gp-emis/patients": {',', 0, 1, -1, "", func(t *testing.T, r []string) observation {
+		return observation{birth: parseDate(t, time.DateOnly, r[4])}
+	}},
+	"gp-emis/problems": {',', 1, -1, 5, "2006-01-02", func(t *testing.T, r []string) observation {
+		system := csSNOMED
+		if r[2] == "READ2" {
+			system = csRead
+		}
+		return observation{event: parseDate(t, time.DateOnly, r[5]), codes: []observedCode{{system, r[3]}}}
+	}},
+	"gp-emis/allergies": {',', 1, -1, 7, "2006-01-02", func(t *testing.T, r []string) observation {
+		return observation{event: parseDate(t, time.DateOnly, r[7]), codes: []observedCode{{csSNOMED, r[3]}}}
+	}},
+	"gp-emis/medications": {',', 1, -1, 5, "2006-01-02", func(t *testing.T, r []string) observation {
+		return observation{event: parseDate(t, time.DateOnly, r[5]), codes: []observedCode{{csDmd, r[2]}}}
+	}},
+	"gp-tpp/patients": {'|', 0, 1, -1, "", func(t *testing.T, r []string) observation {
+		return observation{birth: parseDate(t, "02/01/2006", r[4])}
+	}},
+	"gp-tpp/problems": {'|', 1, -1, 4, "02/01/2006", func(t *testing.T, r []string) observation {
+		return observation{event: parseDate(t, "02/01/2006", r[4]), codes: []observedCode{{csSNOMED, r[2]}}}
+	}},
+	"gp-tpp/allergies": {'|', 1, -1, 6, "02/01/2006", func(t *testing.T, r []string) observation {
+		return observation{event: parseDate(t, "02/01/2006", r[6]), codes: []observedCode{{csSNOMED, r[2]}}}
+	}},
+	"gp-tpp/medications": {'|', 1, -1, 5, "02/01/2006", func(t *testing.T, r []string) observation {
+		return observation{event: parseDate(t, "02/01/2006", r[5]), codes: []observedCode{{csDmd, r[2]}}}
+	}},
+	"ooh-adastra/cases": {';', 1, 2, 8, time.RFC3339, func(t *testing.T, r []string) observation {
+		start, end := parseDate(t, time.RFC3339, r[8]), parseDate(t, time.RFC3339, r[9])
+		return observation{birth: parseDate(t, "02/01/2006", r[5]), event: dateOf(start), start: start, end: end}
+	}},
+	"uhbw-ed/attendances": {',', 1, 2, 8, "2006-01-02", func(t *testing.T, r []string) observation {
+		start, end := parseLocal(t, "2006-01-02 15:04", r[8]+" "+r[9]), parseLocal(t, "2006-01-02 15:04", r[10]+" "+r[11])
+		return observation{birth: parseDate(t, time.DateOnly, r[5]), event: dateOf(start), start: start, end: end,
+			codes: []observedCode{{csSNOMED, r[12]}, {csSNOMED, r[13]}, {csSNOMED, r[15]}}}
+	}},
+}
+
+// parseDate parses a date (as midnight UTC) or an instant with its offset.
+func parseDate(t *testing.T, layout, v string) time.Time {
+	t.Helper()
+	d, err := time.Parse(layout, v)
+	if err != nil {
+		t.Fatalf("date %q: %v", v, err)
+	}
+	return d
+}
+
+// parseLocal parses a London local time.
+func parseLocal(t *testing.T, layout, v string) time.Time {
+	t.Helper()
+	d, err := time.ParseInLocation(layout, v, london)
+	if err != nil {
+		t.Fatalf("time %q: %v", v, err)
+	}
+	return d
 }
 
 // fileCheckers check the files of feeds that are not delimited text against their truth
-// rows (f is the files.csv row), counting habits as TestTruth does.
+// rows (f is the files.csv row), counting habits and observing records as TestTruth does.
 var fileCheckers = map[string]func(t *testing.T, dir string, f map[string]string, rows []map[string]string,
-	links map[string]string, habits map[string]int){}
+	links map[string]string, obs *observed){}
 
 func readCSV(t *testing.T, path string) []map[string]string {
 	t.Helper()
@@ -174,11 +223,26 @@ var spacedNHS = regexp.MustCompile(`^[0-9]{3} [0-9]{3} [0-9]{4}$`)
 func TestTruth(t *testing.T) {
 	dir := t.TempDir()
 	sum := generate(t, dir, 1500, 5)
-	truth := filepath.Join(dir, "truth")
+	obs := checkCommunity(t, dir, 1500)
+	if sum.People != 1500 || sum.Files != obs.files || sum.Records != obs.total {
+		t.Errorf("summary %+v; the truth has %d files, %d records", sum, obs.files, obs.total)
+	}
+	// With ~10,000 records every common habit should have happened.
+	for _, h := range []string{"duplicate", "malformed", "future_date", "nhs spaced", "nhs missing", "nhs mistyped", "nhs ok"} {
+		if obs.habits[h] == 0 {
+			t.Errorf("no record with habit %q", h)
+		}
+	}
+}
 
+// checkCommunity checks the files and the truth of a community of n people generated in
+// dir, and returns what it saw.
+func checkCommunity(t *testing.T, dir string, n int) *observed {
+	t.Helper()
+	truth := filepath.Join(dir, "truth")
 	people := readCSV(t, filepath.Join(truth, "people.csv"))
-	if len(people) != 1500 || sum.People != 1500 {
-		t.Fatalf("%d people in people.csv, summary %d; want 1500", len(people), sum.People)
+	if len(people) != n {
+		t.Fatalf("%d people in people.csv; want %d", len(people), n)
 	}
 	seenNHS := map[string]bool{}
 	for _, p := range people {
@@ -210,12 +274,12 @@ func TestTruth(t *testing.T) {
 	for _, s := range systems {
 		wantFiles += len(s.feeds)
 	}
-	if len(files) != wantFiles || sum.Files != wantFiles {
-		t.Fatalf("%d files in files.csv, summary %d; want %d", len(files), sum.Files, wantFiles)
+	if len(files) != wantFiles {
+		t.Fatalf("%d files in files.csv; want %d", len(files), wantFiles)
 	}
 	received := time.Date(2026, 11, 1, 23, 59, 59, 0, london)
 	patients := map[string]bool{} // provider/local_id of every patients-file record
-	total, habits := 0, map[string]int{}
+	total, obs := 0, newObserved()
 	for _, f := range files {
 		key := f["provider"] + "/" + f["feed"]
 		lay, ok := layouts[key]
@@ -241,7 +305,7 @@ func TestTruth(t *testing.T) {
 		}
 		total += len(rows)
 		if custom { // a format that is not delimited text
-			check(t, dir, f, rows, links, habits)
+			check(t, dir, f, rows, links, obs)
 			continue
 		}
 
@@ -272,11 +336,11 @@ func TestTruth(t *testing.T) {
 			}
 			if f["feed"] == "patients" {
 				patients[f["provider"]+"/"+row["local_id"]] = true
-			} else if strings.HasPrefix(f["provider"], "gp-") && !patients[f["provider"]+"/"+row["local_id"]] {
-				t.Errorf("%s: patient %s is not in %s's patients file", where, row["local_id"], f["provider"])
+			} else if fresh := row["reason"] == reasonOrphan && row["person_key"] == ""; strings.HasPrefix(f["provider"], "gp-") &&
+				fresh == patients[f["provider"]+"/"+row["local_id"]] {
+				t.Errorf("%s: patient %s in %s's patients file: %v; truth reason %q", where, row["local_id"], f["provider"], !fresh, row["reason"])
 			}
-			habits[row["reason"]]++
-			habits["nhs "+row["nhs"]]++
+			obs.count(f["provider"], f["feed"], row)
 
 			malformed := row["reason"] == "malformed"
 			if malformed != (len(rec) != len(header)) || len(rec) < len(header)-3 {
@@ -323,24 +387,29 @@ func TestTruth(t *testing.T) {
 				}
 			}
 			if key == "gp-emis/problems" && !malformed && rec[2] == "READ2" {
-				if _, ok := readMap[rec[3]]; !ok || rec[5] >= "2015-01-01" {
-					t.Errorf("%s: Read code %s (onset %s) not in code_map.csv or onset after 2014", where, rec[3], rec[5])
+				if _, ok := readMap[rec[3]]; ok == (row["reason"] == reasonUnknownCode) || rec[5] >= "2015-01-01" {
+					t.Errorf("%s: Read code %s (onset %s) in code_map.csv: %v, or onset after 2014; truth reason %q", where, rec[3], rec[5], ok, row["reason"])
 				}
+			}
+			if !malformed {
+				obs.add(f["provider"], f["feed"], where, row, lay.observe(t, rec))
 			}
 		}
 		if _, err := cr.Read(); err != io.EOF {
 			t.Errorf("%s: more records in the file than in records.csv", key)
 		}
 	}
-	if total != sum.Records {
-		t.Errorf("records.csv has %d rows, summary says %d", total, sum.Records)
+	var fromFiles int
+	for _, f := range files {
+		k, _ := strconv.Atoi(f["records"])
+		fromFiles += k
 	}
-	// With ~10,000 records every habit should have happened.
-	for _, h := range []string{"duplicate", "malformed", "future_date", "nhs spaced", "nhs missing", "nhs mistyped", "nhs ok"} {
-		if habits[h] == 0 {
-			t.Errorf("no record with habit %q in %d records", h, total)
-		}
+	if total != fromFiles {
+		t.Errorf("records.csv has %d rows, files.csv counts %d", total, fromFiles)
 	}
+	obs.check(t, links)
+	obs.total, obs.files = total, len(files)
+	return obs
 }
 
 // BenchmarkGenerate100k: the whole community of 100,000 people (override the size with

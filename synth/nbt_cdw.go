@@ -27,9 +27,9 @@ func init() {
 			return g.cdwMRN(i)
 		},
 		feeds: []feed{
-			{name: "patients", file: file, write: cdwDump("patients")},
-			{name: "diagnoses", file: file, write: cdwDump("diagnoses")},
-			{name: "allergies", file: file, write: cdwDump("allergies")},
+			{name: "patients", file: file, traits: otherPersonTraits, write: cdwDump("patients")},
+			{name: "diagnoses", file: file, traits: clinicalTraits, write: cdwDump("diagnoses")},
+			{name: "allergies", file: file, traits: clinicalTraits, write: cdwDump("allergies")},
 		},
 	})
 }
@@ -175,15 +175,7 @@ func (w *dumpWriter) record(b []byte, h habit, localID, personKey, recordID, nhs
 			continue
 		}
 		w.s.records++
-		fate, reason := "load", ""
-		switch {
-		case h == habitDuplicate && c == 0:
-			fate, reason = "superseded", "duplicate"
-		case h == habitMalformed:
-			fate, reason = "quarantine", "malformed"
-		case h == habitFutureDate:
-			fate, reason = "quarantine", "future_date"
-		}
+		fate, reason := fateOf(h, c, copies, "malformed")
 		if err := writeTruthRow(w.s.truth, &w.s.tb, w.s.provider, w.s.feed, w.s.file, w.s.records, start,
 			localID, personKey, recordID, nhsLabel, fate, reason); err != nil {
 			return err
@@ -197,13 +189,6 @@ func writeTruthRow(tw *bufio.Writer, tb *[]byte, provider, feed, file string, re
 		strconv.Itoa(record), strconv.Itoa(line)}, rest...))
 	_, err := tw.Write(*tb)
 	return err
-}
-
-// habitFor draws a record's habit as a feed with these traits would.
-func (w *dumpWriter) habitFor(event, nhs bool) habit {
-	w.s.event, w.s.nhs = event, nhs
-	h := w.s.habit()
-	return h
 }
 
 // cut drops a malformed record's last 1–3 fields.
@@ -279,12 +264,16 @@ func cdwPatients(w *dumpWriter) error {
 		}
 		p := &g.people[i]
 		id++
-		h := w.habitFor(false, true)
+		h := g.personHabit(saltCDWPatients, i, otherPersonTraits)
 		nhs, label := s.nhsNumber(h, p)
 		mrn := g.cdwMRN(i)
+		birth := p.birth
+		if h == habitImplausibleAge {
+			birth = s.implausibleBirth()
+		}
 		updated := localTime(g.day-1-day(s.r.IntN(400)), 8+s.r.IntN(12), s.r.IntN(60))
 		fields = append(fields[:0], strconv.Itoa(id), mrn, nhs, p.familyName(), p.givenName(),
-			isoDate(p.birth), sexLetter[p.sex], p.postcode, practiceCode(int(p.practice)), pgTimestamp(updated))
+			isoDate(birth), sexLetter[p.sex], p.postcode, practiceCode(int(p.practice)), pgTimestamp(updated))
 		w.buf = copyRow(w.buf[:0], w.cut(h, fields))
 		if err := w.record(w.buf, h, mrn, g.personKey(i), mrn, label); err != nil {
 			return err
@@ -296,6 +285,7 @@ func cdwPatients(w *dumpWriter) error {
 
 func cdwDiagnoses(w *dumpWriter) error {
 	g, s := w.g, w.s
+	s.t = clinicalTraits // the dump's tables are written through one sink
 	w.text(cdwDataComment("diagnoses", "cdw"))
 	w.text("COPY cdw.diagnoses (diagnosis_id, mrn, spell_id, icd10_code, diagnosis_description, diagnosis_sequence, diagnosis_date, clinician_comment, recorded_at) FROM stdin;\n")
 	pr := newPersonRand()
@@ -316,6 +306,7 @@ func cdwDiagnoses(w *dumpWriter) error {
 		age := p.ageAt(last)
 		r := g.seedPerson(pr, i, saltCDWSpell)
 		n := min(poisson(r, 0.6+float64(age)/60), 4)
+		sent := g.sentAs(g.personHabit(saltCDWPatients, i, otherPersonTraits), i)
 		for _, d := range cdwSpellDays(r, p, last, n) {
 			spell += 1 + uint64(r.IntN(5))
 			dx := []icd10{cdwAcute[pickWeighted(r, len(cdwAcute), func(k int) int {
@@ -330,11 +321,19 @@ func cdwDiagnoses(w *dumpWriter) error {
 				}
 			}
 			for seq, c := range dx {
-				h := w.habitFor(true, false)
+				h := clinicalHabit(s, sent)
 				coded := d
-				if h == habitFutureDate {
+				switch h {
+				case habitFutureDate:
 					coded = s.futureDay()
+				case habitBeforeBirth:
+					coded, _ = s.beforeBirth(p, coded, noDay)
 				}
+				code := c.code
+				if h == habitUnknownCode {
+					code = pick(s.r, unknownICD10)
+				}
+				mrn, key := w.cdwPatient(&h, mrn, key)
 				comment := ""
 				if s.r.Float64() < 0.03 {
 					comment = cdwComments[s.r.IntN(len(cdwComments))]
@@ -345,7 +344,7 @@ func cdwDiagnoses(w *dumpWriter) error {
 				if coded > last {
 					recorded = localTime(coded, 12, 0)
 				}
-				fields = append(fields[:0], id, mrn, strconv.FormatUint(spell, 10), c.code, c.term,
+				fields = append(fields[:0], id, mrn, strconv.FormatUint(spell, 10), code, c.term,
 					strconv.Itoa(seq+1), isoDate(coded), comment, pgTimestamp(recorded))
 				w.buf = copyRow(w.buf[:0], w.cut(h, fields))
 				if err := w.record(w.buf, h, mrn, key, id, ""); err != nil {
@@ -356,6 +355,21 @@ func cdwDiagnoses(w *dumpWriter) error {
 	}
 	w.text("\\.\n\n")
 	return w.err
+}
+
+// cdwPatient is the hospital number a row carries and its person key: for an orphan, a
+// well-formed number that is nobody's (the patient's row was deleted) and no person.
+// (If the population fills the range, there is no such number: the habit is dropped.)
+func (w *dumpWriter) cdwPatient(h *habit, mrn, key string) (string, string) {
+	if *h != habitOrphan {
+		return mrn, key
+	}
+	j, ok := w.g.freshIndex(w.s.r, 10_000_000)
+	if !ok {
+		*h = habitNone
+		return mrn, key
+	}
+	return w.g.cdwMRN(j), ""
 }
 
 // cdwSpellDays: admission days in the last five years, in order.
@@ -376,6 +390,7 @@ func cdwSpellDays(r *rand.Rand, p *person, last day, n int) []day {
 // cdwAllergies writes the legacy allergy register as INSERT statements.
 func cdwAllergies(w *dumpWriter) error {
 	g, s := w.g, w.s
+	s.t = clinicalTraits
 	w.text(cdwDataComment("allergy_register", "legacy"))
 	const head = "INSERT INTO legacy.allergy_register (allergy_id, hospital_number, snomed_code, allergen, reaction, severity, noted_by, recorded_on) VALUES ("
 	numeric := []bool{true, false, false, false, false, false, false, false}
@@ -392,18 +407,27 @@ func cdwAllergies(w *dumpWriter) error {
 		}
 		recs = g.allergiesOf(pr, i, recs)
 		mrn, key := g.cdwMRN(i), g.personKey(i)
+		sent := g.sentAs(g.personHabit(saltCDWPatients, i, otherPersonTraits), i)
 		for _, a := range recs {
 			if s.r.Float64() < 0.4 { // not every GP-known allergy reached the old register
 				continue
 			}
-			h := w.habitFor(true, false)
+			h := clinicalHabit(s, sent)
 			recorded := a.recorded
-			if h == habitFutureDate {
+			switch h {
+			case habitFutureDate:
 				recorded = s.futureDay()
+			case habitBeforeBirth:
+				recorded, _ = s.beforeBirth(&g.people[i], recorded, noDay)
 			}
 			id += 1 + s.r.IntN(4)
 			al := &allergies[a.allergy]
-			fields = append(fields[:0], strconv.Itoa(id), mrn, al.snomed, al.term, reactions[a.reaction],
+			code := al.snomed
+			if h == habitUnknownCode {
+				code = pick(s.r, unknownAllergySNOMED)
+			}
+			mrn, key := w.cdwPatient(&h, mrn, key)
+			fields = append(fields[:0], strconv.Itoa(id), mrn, code, al.term, reactions[a.reaction],
 				severities[a.severity], cdwNotedBy[s.r.IntN(len(cdwNotedBy))], isoDate(recorded))
 			w.buf = append(w.buf[:0], head...)
 			for k, f := range w.cut(h, fields) {

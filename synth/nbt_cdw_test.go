@@ -18,8 +18,8 @@ func init() {
 // checkCDW reads one table of the dump the plain way (COPY rows split on tabs; INSERT values
 // split on ", ", which the generated values never hold) and holds each row to its truth row:
 // line, ids, link, field count for malformed, NHS number, event date.
-func checkCDW(start string, width, idCol, nhsCol, eventCol int) func(*testing.T, string, map[string]string, []map[string]string, map[string]string, map[string]int) {
-	return func(t *testing.T, dir string, f map[string]string, rows []map[string]string, links map[string]string, habits map[string]int) {
+func checkCDW(start string, width, idCol, nhsCol, eventCol int) func(*testing.T, string, map[string]string, []map[string]string, map[string]string, *observed) {
+	return func(t *testing.T, dir string, f map[string]string, rows []map[string]string, links map[string]string, obs *observed) {
 		data, err := os.ReadFile(filepath.Join(dir, "inbox", f["provider"], f["feed"], f["file"]))
 		if err != nil {
 			t.Fatal(err)
@@ -53,8 +53,7 @@ func checkCDW(start string, width, idCol, nhsCol, eventCol int) func(*testing.T,
 		for k, row := range rows {
 			r := recs[k]
 			where := f["feed"] + " record " + row["record"]
-			habits[row["reason"]]++
-			habits["nhs "+row["nhs"]]++
+			obs.count(f["provider"], f["feed"], row)
 			if row["record"] != strconv.Itoa(k+1) || row["line"] != strconv.Itoa(r.line) {
 				t.Errorf("%s: truth line %s, dump line %d", where, row["line"], r.line)
 			}
@@ -97,6 +96,16 @@ func checkCDW(start string, width, idCol, nhsCol, eventCol int) func(*testing.T,
 					t.Errorf("%s: event date %s, truth reason %q", where, r.fields[eventCol], row["reason"])
 				}
 			}
+			var o observation
+			switch f["feed"] {
+			case "patients":
+				o.birth = parseDate(t, time.DateOnly, r.fields[5])
+			case "diagnoses":
+				o = observation{event: parseDate(t, time.DateOnly, r.fields[6]), codes: []observedCode{{csICD10, r.fields[3]}}}
+			case "allergies":
+				o = observation{event: parseDate(t, time.DateOnly, r.fields[7]), codes: []observedCode{{csSNOMED, r.fields[2]}}}
+			}
+			obs.add(f["provider"], f["feed"], where, row, o)
 		}
 	}
 }

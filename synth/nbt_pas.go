@@ -42,9 +42,9 @@ func init() {
 			return nil
 		},
 		feeds: []feed{
-			{name: "adt", nhs: true, event: true, write: nbtWriter(false),
+			{name: "adt", traits: nbtTraits, write: nbtWriter(false),
 				file: func(d8 string) string { return "NBT_ADT_" + d8 + ".hl7" }},
-			{name: "adt_live", nhs: true, event: true, write: nbtWriter(true),
+			{name: "adt_live", traits: nbtTraits, write: nbtWriter(true),
 				file: func(d8 string) string { return "NBT_ADT_Live_" + d8 + ".mllp" }},
 		},
 	})
@@ -60,6 +60,11 @@ const (
 	shareNBTLive    = 0.30  // patients whose messages come in the live capture
 	nbtVisitClasses = "IOE"
 )
+
+// nbtTraits: the messages draw their own habits (person). unknown_code, before_birth and the
+// other habits of the data-quality rules are not simulated here: a message's fate depends on
+// the patient's later messages, and it carries no clinical code.
+var nbtTraits = traits{event: true, nhs: true}
 
 // nbtKnowledge is what decides whether and where a person appears: drawn from the
 // person's own stream so that the truth's person_links agree with the feeds.

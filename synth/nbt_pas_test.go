@@ -65,7 +65,7 @@ func nbtCX(v, typ string) string {
 	return ""
 }
 
-func checkNBTFile(t *testing.T, dir string, f map[string]string, rows []map[string]string, links map[string]string, habits map[string]int) {
+func checkNBTFile(t *testing.T, dir string, f map[string]string, rows []map[string]string, links map[string]string, obs *observed) {
 	key := f["provider"] + "/" + f["feed"]
 	data, err := os.ReadFile(filepath.Join(dir, "inbox", f["provider"], f["feed"], f["file"]))
 	if err != nil {
@@ -82,8 +82,7 @@ func checkNBTFile(t *testing.T, dir string, f map[string]string, rows []map[stri
 	for k, row := range rows {
 		m := msgs[k]
 		where := key + " record " + row["record"]
-		habits[row["reason"]]++
-		habits["nhs "+row["nhs"]]++
+		obs.count(f["provider"], f["feed"], row)
 		if row["record"] != strconv.Itoa(k+1) || row["line"] != strconv.Itoa(m.line) {
 			t.Errorf("%s: truth says line %s, MSH is on line %d", where, row["line"], m.line)
 		}

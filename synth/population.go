@@ -212,6 +212,7 @@ func (g *gen) population(n int) {
 			}
 		}
 	}
+	g.tppNext = tppID + 1
 }
 
 // Per-person streams: a PCG reseeded from (seed, salt, person) so that any feed can

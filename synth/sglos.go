@@ -49,13 +49,16 @@ func init() {
 		id:      "sglos-social",
 		localID: func(g *gen, i int) string { return g.sglosClientID(i) },
 		feeds: []feed{
-			{name: "clients", nhs: true, write: sglosClients,
+			{name: "clients", traits: otherPersonTraits, write: sglosClients,
 				file: func(d8 string) string { return "SGC_ASC_CLIENTS_" + d8 + ".txt" }},
-			{name: "services", event: true, write: sglosServices,
+			{name: "services", traits: sglosServiceTraits, write: sglosServices,
 				file: func(d8 string) string { return "SGC_ASC_SERVICES_" + d8 + ".txt" }},
 		},
 	})
 }
+
+// sglosServiceTraits: a service has a start and an end date and refers to a client.
+var sglosServiceTraits = traits{event: true, span: true, birth: true, orphan: true}
 
 var personRands = sync.Pool{New: func() any { return newPersonRand() }}
 
@@ -171,6 +174,21 @@ func (g *gen) sglosClientID(i int) string {
 	return g.sglosID(i)
 }
 
+// sglosPatient is the CLIENT_ID a service carries and its person key: for an orphan, a
+// well-formed id that is nobody's (the client's record was deleted) and no person. (If the
+// population fills the range, there is no such id: the habit is dropped.)
+func (g *gen) sglosPatient(s *sink, h *habit, id, key string) (string, string) {
+	if *h != habitOrphan {
+		return id, key
+	}
+	j, ok := g.freshIndex(s.r, 10_000_000)
+	if !ok {
+		*h = habitNone
+		return id, key
+	}
+	return g.sglosID(j), ""
+}
+
 func (g *gen) sglosID(i int) string {
 	var b [9]byte
 	copy(b[:], "SG")
@@ -212,12 +230,16 @@ func sglosClients(g *gen, s *sink) error {
 		}
 		p := &g.people[i]
 		id := g.sglosID(i)
-		h := s.habit()
+		h := g.personHabit(saltSglosClients, i, otherPersonTraits)
 		nhs, label := s.nhsNumber(h, p)
 		if h == habitNone && s.r.Float64() < sglosNHSMissing {
 			nhs, label = "", "missing"
 		}
-		fields := []string{id, nhs, p.familyName(), sglosGivenName(p), ymdDate(p.birth), sglosSex[p.sex],
+		birth := p.birth
+		if h == habitImplausibleAge {
+			birth = s.implausibleBirth()
+		}
+		fields := []string{id, nhs, p.familyName(), sglosGivenName(p), ymdDate(birth), sglosSex[p.sex],
 			p.postcode, practiceCode(int(p.practice)), sglosSupportReasons[c.reason], ymdDate(c.referral)}
 		if err := w.emit(fields, h, id, g.personKey(i), id, label); err != nil {
 			return err
@@ -240,12 +262,25 @@ func sglosServices(g *gen, s *sink) error {
 		if c == nil {
 			continue
 		}
-		id := g.sglosID(i)
+		id, key := g.sglosID(i), g.personKey(i)
+		p := &g.people[i]
+		sent := g.sentAs(g.personHabit(saltSglosClients, i, otherPersonTraits), i)
 		for _, sv := range c.services {
-			h := s.habit()
-			if h == habitFutureDate {
+			h := clinicalHabit(s, sent)
+			switch h {
+			case habitFutureDate:
 				sv.start, sv.end = s.futureDay(), noDay
+			case habitBeforeBirth:
+				sv.start, sv.end = s.beforeBirth(p, sv.start, sv.end)
+			case habitEndBeforeStart: // the end date typed before the start
+				end, ok := s.earlierDay(p, sv.start)
+				if ok {
+					sv.end = end
+				} else {
+					h = habitNone
+				}
 			}
+			cid, ckey := g.sglosPatient(s, &h, id, key)
 			next += 1 + s.r.IntN(9)
 			rid := "SV" + strconv.Itoa(next)
 			kind := &sglosServiceKinds[sv.kind]
@@ -253,9 +288,9 @@ func sglosServices(g *gen, s *sink) error {
 			if sv.end != noDay && sv.end < g.day {
 				status = "Ended"
 			}
-			fields := []string{rid, id, kind.code, kind.desc, ymdDate(sv.start), ymdDate(sv.end),
+			fields := []string{rid, cid, kind.code, kind.desc, ymdDate(sv.start), ymdDate(sv.end),
 				poundsText(sv.pence), sglosTeams[sv.team], status}
-			if err := w.emit(fields, h, id, g.personKey(i), rid, ""); err != nil {
+			if err := w.emit(fields, h, cid, ckey, rid, ""); err != nil {
 				return err
 			}
 		}
@@ -339,15 +374,7 @@ func (w *fixedWriter) emit(fields []string, h habit, localID, personKey, recordI
 			return err
 		}
 		s.records++
-		fate, reason := "load", ""
-		switch {
-		case h == habitDuplicate && c == 0:
-			fate, reason = "superseded", "duplicate"
-		case h == habitMalformed:
-			fate, reason = "quarantine", reasonWrongLength
-		case h == habitFutureDate:
-			fate, reason = "quarantine", "future_date"
-		}
+		fate, reason := fateOf(h, c, copies, reasonWrongLength)
 		s.tb = truthCSV.appendRecord(s.tb[:0], []string{
 			s.provider, s.feed, s.file, strconv.Itoa(s.records), strconv.Itoa(s.line),
 			localID, personKey, recordID, nhsLabel, fate, reason,

@@ -20,8 +20,8 @@ func init() {
 // checkSglos reads a fixed-width file as the council's layout says (columns are 1-based:
 // local id at localCol (width 10), NHS number at nhsCol (width 12), event date at
 // eventCol (YYYYMMDD)) and holds every line to its truth row.
-func checkSglos(length, localCol, nhsCol, eventCol int) func(*testing.T, string, map[string]string, []map[string]string, map[string]string, map[string]int) {
-	return func(t *testing.T, dir string, f map[string]string, rows []map[string]string, links map[string]string, habits map[string]int) {
+func checkSglos(length, localCol, nhsCol, eventCol int) func(*testing.T, string, map[string]string, []map[string]string, map[string]string, *observed) {
+	return func(t *testing.T, dir string, f map[string]string, rows []map[string]string, links map[string]string, obs *observed) {
 		data, err := os.ReadFile(filepath.Join(dir, "inbox", f["provider"], f["feed"], f["file"]))
 		if err != nil {
 			t.Fatal(err)
@@ -44,8 +44,7 @@ func checkSglos(length, localCol, nhsCol, eventCol int) func(*testing.T, string,
 				t.Errorf("%s: truth says record %s line %s", where, row["record"], row["line"])
 			}
 			r := []rune(lines[k+1])
-			habits[row["reason"]]++
-			habits["nhs "+row["nhs"]]++
+			obs.count(f["provider"], f["feed"], row)
 			if short := row["reason"] == reasonWrongLength; short != (len(r) != length) {
 				t.Errorf("%s: %d characters of %d, truth reason %q", where, len(r), length, row["reason"])
 			}
@@ -79,6 +78,13 @@ func checkSglos(length, localCol, nhsCol, eventCol int) func(*testing.T, string,
 				if future := row["reason"] == "future_date"; future != ed.After(testDay) {
 					t.Errorf("%s: start %s, truth reason %q", where, ed, row["reason"])
 				}
+				o := observation{event: ed, start: ed, dateOnly: true}
+				if end := cut(r, eventCol+8, 8); end != "" {
+					o.end = parseDate(t, "20060102", end)
+				}
+				obs.add(f["provider"], f["feed"], where, row, o)
+			} else {
+				obs.add(f["provider"], f["feed"], where, row, observation{birth: parseDate(t, "20060102", cut(r, 78, 8))})
 			}
 		}
 	}

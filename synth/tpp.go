@@ -18,25 +18,25 @@ func init() {
 		},
 		feeds: []feed{
 			{
-				name: "patients", dialect: tppPipe, nhs: true,
+				name: "patients", dialect: tppPipe, traits: gpPatientTraits,
 				file:   func(d8 string) string { return "SRPatient_" + d8 + ".txt" },
 				header: []string{"RowIdentifier", "NHSNumber", "FirstName", "Surname", "DateBirth", "Gender", "Postcode", "OrganisationCode", "DateRegistration"},
 				write:  tppPatients,
 			},
 			{
-				name: "problems", dialect: tppPipe, event: true,
+				name: "problems", dialect: tppPipe, traits: clinicalTraits,
 				file:   func(d8 string) string { return "SRProblem_" + d8 + ".txt" },
 				header: []string{"RowIdentifier", "IDPatient", "SNOMEDCode", "Description", "DateStart", "DateEnd", "Status"},
 				write:  tppProblems,
 			},
 			{
-				name: "allergies", dialect: tppPipe, event: true,
+				name: "allergies", dialect: tppPipe, traits: clinicalTraits,
 				file:   func(d8 string) string { return "SRAllergy_" + d8 + ".txt" },
 				header: []string{"RowIdentifier", "IDPatient", "SNOMEDCode", "Description", "Reaction", "Severity", "DateRecorded"},
 				write:  tppAllergies,
 			},
 			{
-				name: "medications", dialect: tppPipe, event: true,
+				name: "medications", dialect: tppPipe, traits: clinicalTraits,
 				file:   func(d8 string) string { return "SRMedication_" + d8 + ".txt" },
 				header: []string{"RowIdentifier", "IDPatient", "DmdCode", "Description", "Dose", "DateStart", "DateEnd", "Status"},
 				write:  tppMedications,
@@ -68,7 +68,7 @@ func tppPatients(g *gen, s *sink) error {
 		if p.gp != gpTPP {
 			continue
 		}
-		h := s.habit()
+		h := g.gpPatientHabit(i)
 		nhs, label := s.nhsNumber(h, p)
 		id := strconv.FormatUint(uint64(p.tppID), 10)
 		fields = append(fields[:0], id, nhs, p.givenName(), p.familyName(), dmyDate(p.birth),
@@ -96,20 +96,29 @@ func tppProblems(g *gen, s *sink) error {
 		probs = g.problems(pr, i, probs)
 		pid := strconv.FormatUint(uint64(p.tppID), 10)
 		key := g.personKey(i)
+		sent := g.sentAs(g.gpPatientHabit(i), i)
 		for _, pb := range probs {
-			h := s.habit()
+			h := clinicalHabit(s, sent)
 			cd := &conditions[pb.cond]
 			onset, end, status := pb.onset, pb.end, "Active"
 			if pb.past {
 				status = "Past"
 			}
-			if h == habitFutureDate {
+			switch h {
+			case habitFutureDate:
 				onset, end, status = s.futureDay(), noDay, "Active"
+			case habitBeforeBirth:
+				onset, end = s.beforeBirth(p, onset, end)
 			}
+			code := cd.snomed
+			if h == habitUnknownCode {
+				code = pick(s.r, unknownSNOMED)
+			}
+			rpid, rkey := tppPatient(g, s, h, pid, key)
 			id := rows.id()
-			fields = append(fields[:0], id, pid, cd.snomed, cd.term, dmyDate(onset),
+			fields = append(fields[:0], id, rpid, code, cd.term, dmyDate(onset),
 				dateOrEmpty(end, dmyDate), status)
-			if err := s.emit(fields, h, pid, key, id, ""); err != nil {
+			if err := s.emit(fields, h, rpid, rkey, id, ""); err != nil {
 				return err
 			}
 		}
@@ -133,17 +142,26 @@ func tppAllergies(g *gen, s *sink) error {
 		recs = g.allergiesOf(pr, i, recs)
 		pid := strconv.FormatUint(uint64(p.tppID), 10)
 		key := g.personKey(i)
+		sent := g.sentAs(g.gpPatientHabit(i), i)
 		for _, a := range recs {
-			h := s.habit()
+			h := clinicalHabit(s, sent)
 			recorded := a.recorded
-			if h == habitFutureDate {
+			switch h {
+			case habitFutureDate:
 				recorded = s.futureDay()
+			case habitBeforeBirth:
+				recorded, _ = s.beforeBirth(p, recorded, noDay)
 			}
 			al := &allergies[a.allergy]
+			code := al.snomed
+			if h == habitUnknownCode {
+				code = pick(s.r, unknownAllergySNOMED)
+			}
+			rpid, rkey := tppPatient(g, s, h, pid, key)
 			id := rows.id()
-			fields = append(fields[:0], id, pid, al.snomed, al.term, reactions[a.reaction],
+			fields = append(fields[:0], id, rpid, code, al.term, reactions[a.reaction],
 				severities[a.severity], dmyDate(recorded))
-			if err := s.emit(fields, h, pid, key, id, ""); err != nil {
+			if err := s.emit(fields, h, rpid, rkey, id, ""); err != nil {
 				return err
 			}
 		}
@@ -169,24 +187,43 @@ func tppMedications(g *gen, s *sink) error {
 		meds = g.medications(pr, i, probs, meds)
 		pid := strconv.FormatUint(uint64(p.tppID), 10)
 		key := g.personKey(i)
+		sent := g.sentAs(g.gpPatientHabit(i), i)
 		for _, m := range meds {
-			h := s.habit()
+			h := clinicalHabit(s, sent)
 			start, end := m.start, m.end
-			if h == habitFutureDate {
+			switch h {
+			case habitFutureDate:
 				start, end = s.futureDay(), noDay
+			case habitBeforeBirth:
+				start, end = s.beforeBirth(p, start, end)
 			}
 			status := "Active"
 			if end != noDay {
 				status = "Ended"
 			}
 			d := &drugs[m.drug]
+			code := d.dmd
+			if h == habitUnknownCode {
+				code = pick(s.r, unknownDmd)
+			}
+			rpid, rkey := tppPatient(g, s, h, pid, key)
 			id := rows.id()
-			fields = append(fields[:0], id, pid, d.dmd, d.name, d.dose, dmyDate(start),
+			fields = append(fields[:0], id, rpid, code, d.name, d.dose, dmyDate(start),
 				dateOrEmpty(end, dmyDate), status)
-			if err := s.emit(fields, h, pid, key, id, ""); err != nil {
+			if err := s.emit(fields, h, rpid, rkey, id, ""); err != nil {
 				return err
 			}
 		}
 	}
 	return nil
+}
+
+// tppPatient is the IDPatient a record carries and its person key: for an orphan, a
+// RowIdentifier after every patient's (a patient registered after the patients extract was
+// taken) and no person.
+func tppPatient(g *gen, s *sink, h habit, pid, key string) (string, string) {
+	if h != habitOrphan {
+		return pid, key
+	}
+	return strconv.FormatUint(uint64(g.tppNext)+uint64(s.r.IntN(1000)), 10), ""
 }

@@ -21,7 +21,7 @@ func init() {
 			return g.mrn(i)
 		},
 		feeds: []feed{{
-			name: "attendances", dialect: edCSV, event: true, nhs: true,
+			name: "attendances", dialect: edCSV, traits: edTraits,
 			file: func(d8 string) string { return "ED_Attendances_" + d8 + ".csv" },
 			header: []string{"AttendanceId", "MRN", "NHSNumber", "FamilyName", "GivenName", "BirthDate", "StatedGenderCode", "Postcode",
 				"ArrivalDate", "ArrivalTime", "DepartureDate", "DepartureTime", "ChiefComplaintCode", "DiagnosisCode", "DiagnosisTerm",
@@ -42,6 +42,10 @@ func (g *gen) mrn(i int) string {
 	putDigits(b[3:], v)
 	return string(b[:])
 }
+
+// edTraits: an attendance carries the patient's details (a person record), arrival and
+// departure, and SNOMED CT codes; the trust sends no separate patient file, so no orphans.
+var edTraits = traits{event: true, nhs: true, code: true, span: true, birth: true, person: true}
 
 // ECDS stated gender: 1 male, 2 female, 9 indeterminate, X not known.
 var ecdsGender = [...]string{"1", "2", "9", "X"}
@@ -64,14 +68,28 @@ func edAttendances(g *gen, s *sink) error {
 		}
 		mrn := g.mrn(i)
 		key := g.personKey(i)
+		var births personBirthHabits
 		for _, d := range visitDays(s.r, p, last, int(p.edVisits)) {
-			h := s.habit()
-			if h == habitFutureDate {
+			h := births.fit(g, i, s.habit())
+			switch h {
+			case habitFutureDate:
 				d = s.futureDay()
+			case habitBeforeBirth:
+				d, _ = s.beforeBirth(p, d, noDay)
 			}
 			hour := pickWeighted(s.r, 24, func(k int) int { return edHourWeights[k] })
 			arrival := localTime(d, hour, s.r.IntN(60))
 			departure := arrival.Add(time.Duration(30+min(int(s.r.ExpFloat64()*180), 23*60)) * time.Minute)
+			if h == habitEndBeforeStart {
+				var ok bool
+				if departure, ok = s.earlierTime(p, arrival); !ok {
+					h = habitNone
+				}
+			}
+			birth := p.birth
+			if h == habitImplausibleAge {
+				birth = s.implausibleBirth()
+			}
 			age := p.ageAt(dayOfTime(arrival))
 
 			c := &edComplaints[pickWeighted(s.r, len(edComplaints), func(k int) int { return edComplaints[k].weight })]
@@ -82,6 +100,14 @@ func edAttendances(g *gen, s *sink) error {
 			dxCode, dxTerm := edDiagnoses[dx].code, edDiagnoses[dx].term
 			if s.r.Float64() < 0.03 { // left before a diagnosis was recorded
 				dxCode, dxTerm = "", ""
+			}
+			complaint := c.code
+			if h == habitUnknownCode { // the diagnosis, or the complaint if there is none
+				if dxCode != "" {
+					dxCode = pick(s.r, unknownSNOMED)
+				} else {
+					complaint = pick(s.r, unknownSNOMED)
+				}
 			}
 			dest := pickWeighted(s.r, len(edDestinations), func(k int) int {
 				w := edDestinations[k].weight
@@ -97,11 +123,11 @@ func edAttendances(g *gen, s *sink) error {
 			next += 1 + uint64(s.r.IntN(40))
 			id := "E" + strconv.FormatUint(next, 10)
 			nhs, label := s.nhsNumber(h, p)
-			fields = append(fields[:0], id, mrn, nhs, p.familyName(), p.givenName(), isoDate(p.birth),
+			fields = append(fields[:0], id, mrn, nhs, p.familyName(), p.givenName(), isoDate(birth),
 				ecdsGender[p.sex], p.postcode,
 				appendLocal(tb[:], arrival, "2006-01-02"), appendLocal(tb[:], arrival, "15:04"),
 				appendLocal(tb[:], departure.In(london), "2006-01-02"), appendLocal(tb[:], departure.In(london), "15:04"),
-				c.code, dxCode, dxTerm, edDestinations[dest].code, site)
+				complaint, dxCode, dxTerm, edDestinations[dest].code, site)
 			if err := s.emit(fields, h, mrn, key, id, label); err != nil {
 				return err
 			}

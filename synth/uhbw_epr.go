@@ -38,14 +38,17 @@ func init() {
 			return g.eprPatientID(i)
 		},
 		feeds: []feed{
-			{name: "patients", file: ndjson("Patient"), write: eprWriter(eprPatients)},
-			{name: "conditions", file: ndjson("Condition"), write: eprWriter(eprConditions)},
-			{name: "allergies", file: ndjson("AllergyIntolerance"), write: eprWriter(eprAllergies)},
-			{name: "medications", file: ndjson("MedicationStatement"), write: eprWriter(eprMedications)},
-			{name: "encounters", file: ndjson("Encounter"), write: eprWriter(eprEncounters)},
+			{name: "patients", file: ndjson("Patient"), traits: otherPersonTraits, write: eprWriter(eprPatients)},
+			{name: "conditions", file: ndjson("Condition"), traits: clinicalTraits, write: eprWriter(eprConditions)},
+			{name: "allergies", file: ndjson("AllergyIntolerance"), traits: clinicalTraits, write: eprWriter(eprAllergies)},
+			{name: "medications", file: ndjson("MedicationStatement"), traits: clinicalTraits, write: eprWriter(eprMedications)},
+			{name: "encounters", file: ndjson("Encounter"), traits: eprEncounterTraits, write: eprWriter(eprEncounters)},
 		},
 	})
 }
+
+// eprEncounterTraits: an Encounter has a period (start and end) and a reason code.
+var eprEncounterTraits = traits{event: true, code: true, span: true, birth: true, orphan: true}
 
 // eprKnown: has person i a record in the trust's EPR (everyone seen in its ED, and others)?
 func (g *gen) eprKnown(i int) bool {
@@ -229,15 +232,19 @@ func eprPatients(w *eprFile) error {
 			continue
 		}
 		p := &g.people[i]
-		h := w.habitFor(false, true)
+		h := g.personHabit(saltEPRPatients, i, otherPersonTraits)
 		x := w.extra(h, false)
 		nhs, label := s.nhsNumber(h, p)
 		id := g.eprPatientID(i)
+		birth := p.birth
+		if h == habitImplausibleAge {
+			birth = s.implausibleBirth()
+		}
 		res := fhirPatient{
 			ResourceType: "Patient", ID: id, Meta: w.meta("1"),
 			Identifier: []fhirIdentifier{{"https://fhir.bristol.nhs.uk/Id/mrn", g.mrn(i)}},
 			Name:       []fhirName{{"official", p.familyName(), []string{p.givenName()}}},
-			Gender:     fhirGender[p.sex], BirthDate: isoDate(p.birth),
+			Gender:     fhirGender[p.sex], BirthDate: isoDate(birth),
 			Address:             []fhirAddress{{"home", p.postcode}},
 			GeneralPractitioner: []fhirRef{{Identifier: &fhirIdentifier{"https://fhir.nhs.uk/Id/ods-organization-code", practiceCode(int(p.practice))}}},
 		}
@@ -284,6 +291,15 @@ const (
 
 func (w *eprFile) newID() string { return lowerGUID(w.s.r.Uint64(), w.s.r.Uint64()) }
 
+// patient is the Patient id a resource refers to and its person key: for an orphan, a new
+// id that is no Patient's (the patient was deleted from the EPR) and no person.
+func (w *eprFile) patient(h habit, pid, key string) (string, string) {
+	if h != habitOrphan {
+		return pid, key
+	}
+	return w.newID(), ""
+}
+
 func eprConditions(w *eprFile) error {
 	g, s := w.g, w.s
 	pr := newPersonRand()
@@ -297,24 +313,33 @@ func eprConditions(w *eprFile) error {
 		}
 		probs = g.problems(pr, i, probs)
 		pid, key := g.eprPatientID(i), g.personKey(i)
+		sent := g.sentAs(g.personHabit(saltEPRPatients, i, otherPersonTraits), i)
 		for _, pb := range probs {
 			if s.r.Float64() < 0.3 { // not every GP problem is on the hospital record
 				continue
 			}
-			h := w.habitFor(true, false)
+			h := clinicalHabit(s, sent)
 			x := w.extra(h, true)
 			cd := &conditions[pb.cond]
 			onset, end := pb.onset, pb.end
-			if h == habitFutureDate {
+			switch h {
+			case habitFutureDate:
 				onset, end = s.futureDay(), noDay
+			case habitBeforeBirth:
+				onset, end = s.beforeBirth(&g.people[i], onset, end)
 			}
+			code := cd.snomed
+			if h == habitUnknownCode {
+				code = pick(s.r, unknownSNOMED)
+			}
+			pid, key := w.patient(h, pid, key)
 			id := w.newID()
 			res := fhirCondition{
 				ResourceType: "Condition", ID: id, Meta: w.meta("1"),
 				ClinicalStatus:     fhirStatus(csConditionClinical, "active"),
 				VerificationStatus: *fhirStatus(csConditionVer, "confirmed"),
 				Category:           []fhirConcept{{Coding: []fhirCoding{{System: "http://terminology.hl7.org/CodeSystem/condition-category", Code: "problem-list-item"}}}},
-				Code:               fhirConcept{Coding: []fhirCoding{{eprSNOMED, cd.snomed, cd.term}}, Text: cd.term},
+				Code:               fhirConcept{Coding: []fhirCoding{{eprSNOMED, code, cd.term}}, Text: cd.term},
 				Subject:            fhirRef{Reference: "Patient/" + pid},
 				OnsetDateTime:      isoDate(onset),
 				RecordedDate:       isoDate(min(onset+day(s.r.IntN(30)), max(onset, g.day-1))),
@@ -376,23 +401,32 @@ func eprAllergies(w *eprFile) error {
 		}
 		recs = g.allergiesOf(pr, i, recs)
 		pid, key := g.eprPatientID(i), g.personKey(i)
+		sent := g.sentAs(g.personHabit(saltEPRPatients, i, otherPersonTraits), i)
 		for _, a := range recs {
 			if s.r.Float64() < 0.3 {
 				continue
 			}
-			h := w.habitFor(true, false)
+			h := clinicalHabit(s, sent)
 			x := w.extra(h, true)
 			recorded := a.recorded
-			if h == habitFutureDate {
+			switch h {
+			case habitFutureDate:
 				recorded = s.futureDay()
+			case habitBeforeBirth:
+				recorded, _ = s.beforeBirth(&g.people[i], recorded, noDay)
 			}
 			al := &allergies[a.allergy]
+			code := al.snomed
+			if h == habitUnknownCode {
+				code = pick(s.r, unknownAllergySNOMED)
+			}
+			pid, key := w.patient(h, pid, key)
 			id := w.newID()
 			res := fhirAllergy{
 				ResourceType: "AllergyIntolerance", ID: id, Meta: w.meta("1"),
 				ClinicalStatus:     fhirStatus(csAllergyClinical, "active"),
 				VerificationStatus: *fhirStatus(csAllergyVer, "confirmed"),
-				Code:               fhirConcept{Coding: []fhirCoding{{eprSNOMED, al.snomed, al.term}}},
+				Code:               fhirConcept{Coding: []fhirCoding{{eprSNOMED, code, al.term}}},
 				Patient:            fhirRef{Reference: "Patient/" + pid},
 				RecordedDate:       isoDate(recorded),
 				Reaction: []fhirReaction{{Manifestation: []fhirConcept{{Text: reactions[a.reaction]}},
@@ -446,21 +480,30 @@ func eprMedications(w *eprFile) error {
 		probs = g.problems(pr, i, probs)
 		meds = g.medications(pr, i, probs, meds)
 		pid, key := g.eprPatientID(i), g.personKey(i)
+		sent := g.sentAs(g.personHabit(saltEPRPatients, i, otherPersonTraits), i)
 		for _, m := range meds {
 			if s.r.Float64() < 0.4 {
 				continue
 			}
-			h := w.habitFor(true, false)
+			h := clinicalHabit(s, sent)
 			x := w.extra(h, true)
 			start, end := m.start, m.end
-			if h == habitFutureDate {
+			switch h {
+			case habitFutureDate:
 				start, end = s.futureDay(), noDay
+			case habitBeforeBirth:
+				start, end = s.beforeBirth(&g.people[i], start, end)
 			}
 			d := &drugs[m.drug]
+			code := d.dmd
+			if h == habitUnknownCode {
+				code = pick(s.r, unknownDmd)
+			}
+			pid, key := w.patient(h, pid, key)
 			id := w.newID()
 			res := fhirMedicationStatement{
 				ResourceType: "MedicationStatement", ID: id, Meta: w.meta("1"), Status: "active",
-				MedicationCodeableConcept: fhirConcept{Coding: []fhirCoding{{"https://dmd.nhs.uk", d.dmd, d.name}}},
+				MedicationCodeableConcept: fhirConcept{Coding: []fhirCoding{{"https://dmd.nhs.uk", code, d.name}}},
 				Subject:                   fhirRef{Reference: "Patient/" + pid},
 				EffectivePeriod:           fhirPeriod{Start: isoDate(start), End: dateOrEmpty(end, isoDate)},
 				Dosage:                    []fhirDosage{{d.dose}},
@@ -529,11 +572,15 @@ func eprEncounters(w *eprFile) error {
 		r := g.seedPerson(pr, i, saltEPREnc)
 		n := min(poisson(r, 0.5+float64(p.ageAt(g.day-1))/50), 5)
 		pid, key := g.eprPatientID(i), g.personKey(i)
+		sent := g.sentAs(g.personHabit(saltEPRPatients, i, otherPersonTraits), i)
 		for _, d := range visitDays(r, p, g.day-1, n) {
-			h := w.habitFor(true, false)
+			h := clinicalHabit(s, sent)
 			x := w.extra(h, false)
-			if h == habitFutureDate {
+			switch h {
+			case habitFutureDate:
 				d = s.futureDay()
+			case habitBeforeBirth:
+				d, _ = s.beforeBirth(p, d, noDay)
 			}
 			c := &eprClinics[pickWeighted(s.r, len(eprClinics), func(k int) int { return eprClinics[k].weight })]
 			start := localTime(d, 8+s.r.IntN(9), 15*s.r.IntN(4))
@@ -544,6 +591,21 @@ func eprEncounters(w *eprFile) error {
 				class = fhirCoding{System: ac, Code: "IMP", Display: "inpatient encounter"}
 				end = start.Add(time.Duration(4+s.r.IntN(8)) * time.Hour)
 			}
+			reason := c.code
+			switch h {
+			case habitEndBeforeStart:
+				var ok bool
+				if end, ok = s.earlierTime(p, start); !ok {
+					h = habitNone
+				}
+			case habitUnknownCode:
+				if reason == "" { // a day case has no reason code to get wrong
+					h = habitNone
+				} else {
+					reason = pick(s.r, unknownSNOMED)
+				}
+			}
+			pid, key := w.patient(h, pid, key)
 			id := w.newID()
 			res := fhirEncounter{
 				ResourceType: "Encounter", ID: id, Meta: w.meta("1"), Status: status, Class: class,
@@ -553,7 +615,7 @@ func eprEncounters(w *eprFile) error {
 				ServiceProvider: fhirRef{Identifier: &fhirIdentifier{"https://fhir.nhs.uk/Id/ods-organization-code", "RA7"}},
 			}
 			if c.code != "" {
-				res.ReasonCode = []fhirConcept{{Coding: []fhirCoding{{eprSNOMED, c.code, c.term}}}}
+				res.ReasonCode = []fhirConcept{{Coding: []fhirCoding{{eprSNOMED, reason, c.term}}}}
 			}
 			amend := func() any { // the clinic letter was attached: a new version, same visit
 				v2 := res

@@ -18,8 +18,40 @@ func init() {
 		"medications": func(r map[string]any) string { return eprStr(eprObj(r["effectivePeriod"])["start"]) },
 		"encounters":  func(r map[string]any) string { return eprStr(eprObj(r["period"])["start"]) },
 	} {
-		fileCheckers["uhbw-epr/"+feed] = checkEPR(event)
+		fileCheckers["uhbw-epr/"+feed] = checkEPR(event, eprObserve[feed])
 	}
+}
+
+// eprObserve reads what the new habits' checks need from a resource of each feed.
+var eprObserve = map[string]func(t *testing.T, r map[string]any) observation{
+	"patients": func(t *testing.T, r map[string]any) observation {
+		return observation{birth: parseDate(t, time.DateOnly, eprStr(r["birthDate"]))}
+	},
+	"conditions": func(t *testing.T, r map[string]any) observation {
+		return observation{event: parseDate(t, time.DateOnly, eprStr(r["onsetDateTime"])), codes: eprCodes(csSNOMED, r["code"])}
+	},
+	"allergies": func(t *testing.T, r map[string]any) observation {
+		return observation{event: parseDate(t, time.DateOnly, eprStr(r["recordedDate"])), codes: eprCodes(csSNOMED, r["code"])}
+	},
+	"medications": func(t *testing.T, r map[string]any) observation {
+		return observation{event: parseDate(t, time.DateOnly, eprStr(eprObj(r["effectivePeriod"])["start"])),
+			codes: eprCodes(csDmd, r["medicationCodeableConcept"])}
+	},
+	"encounters": func(t *testing.T, r map[string]any) observation {
+		period := eprObj(r["period"])
+		start, end := parseDate(t, time.RFC3339, eprStr(period["start"])), parseDate(t, time.RFC3339, eprStr(period["end"]))
+		return observation{event: dateOf(start), start: start, end: end, codes: eprCodes(csSNOMED, eprFirst(r["reasonCode"]))}
+	},
+}
+
+// eprCodes are the codes of a CodeableConcept.
+func eprCodes(system string, concept any) []observedCode {
+	var out []observedCode
+	codings, _ := eprObj(concept)["coding"].([]any)
+	for _, c := range codings {
+		out = append(out, observedCode{system, eprStr(eprObj(c)["code"])})
+	}
+	return out
 }
 
 func eprStr(v any) string         { s, _ := v.(string); return s }
@@ -36,8 +68,8 @@ func eprStatus(v any) string { return eprStr(eprFirst(eprObj(v)["coding"])["code
 // checkEPR reads an NDJSON file line by line and holds each resource to its truth row: line,
 // id, patient reference, JSON validity (bad_json), entered-in-error, versions, NHS number,
 // event date.
-func checkEPR(event func(map[string]any) string) func(*testing.T, string, map[string]string, []map[string]string, map[string]string, map[string]int) {
-	return func(t *testing.T, dir string, f map[string]string, rows []map[string]string, links map[string]string, habits map[string]int) {
+func checkEPR(event func(map[string]any) string, observe func(*testing.T, map[string]any) observation) func(*testing.T, string, map[string]string, []map[string]string, map[string]string, *observed) {
+	return func(t *testing.T, dir string, f map[string]string, rows []map[string]string, links map[string]string, obs *observed) {
 		data, err := os.ReadFile(filepath.Join(dir, "inbox", f["provider"], f["feed"], f["file"]))
 		if err != nil {
 			t.Fatal(err)
@@ -49,8 +81,7 @@ func checkEPR(event func(map[string]any) string) func(*testing.T, string, map[st
 		versionOf := map[string]string{}
 		for k, row := range rows {
 			where := f["file"] + " record " + row["record"]
-			habits[row["reason"]]++
-			habits["nhs "+row["nhs"]]++
+			obs.count(f["provider"], f["feed"], row)
 			if row["record"] != strconv.Itoa(k+1) || row["line"] != strconv.Itoa(k+1) {
 				t.Errorf("%s: truth says record %s line %s", where, row["record"], row["line"])
 			}
@@ -65,6 +96,7 @@ func checkEPR(event func(map[string]any) string) func(*testing.T, string, map[st
 			if bad {
 				continue
 			}
+			obs.add(f["provider"], f["feed"], where, row, observe(t, r))
 			ref := eprStr(eprObj(r["subject"])["reference"]) + eprStr(eprObj(r["patient"])["reference"])
 			if r["id"] != row["record_id"] || (f["feed"] != "patients" && ref != "Patient/"+row["local_id"]) {
 				t.Errorf("%s: id %v ref %s, truth %s/%s", where, r["id"], ref, row["record_id"], row["local_id"])

@@ -139,6 +139,8 @@ func TestReplayAfterMappingFix(t *testing.T) {
 		t.Fatalf("the broken mapping quarantined %d of %d TPP patient rows; the test needs nearly all", broken, read)
 	}
 	linkedBefore := count(t, db, "SELECT count(*) FROM core.person_link WHERE provider = 'gp-tpp' AND person_id IS NOT NULL")
+	const tppHeld = "SELECT count(DISTINCT row_number) FROM quality.quarantine WHERE provider = 'gp-tpp' AND feed = 'patients'"
+	heldBefore := count(t, db, tppHeld)
 	db.Close()
 
 	*header = "DateBirth" // the fix
@@ -151,10 +153,15 @@ func TestReplayAfterMappingFix(t *testing.T) {
 	}
 	db = c.db(t)
 	// Every row the mistake held back leaves quarantine, unless another rule holds it too.
-	still := count(t, db, "SELECT count(DISTINCT row_number) FROM quality.quarantine WHERE provider = 'gp-tpp' AND feed = 'patients' AND stage = 'staging'")
-	if moved := res.QuarantinedBefore - res.QuarantinedAfter; moved < broken-still {
-		t.Errorf("replay moved %d rows out of quarantine (%d before, %d after); want at least %d of the %d the mistake held back",
-			moved, res.QuarantinedBefore, res.QuarantinedAfter, broken-still, broken)
+	// (Overall the count may fall by less: with birth dates back, DAT-003 can again catch
+	// TPP events dated before the patient's birth.)
+	still := count(t, db, tppHeld+" AND stage = 'staging'")
+	if moved := heldBefore - count(t, db, tppHeld); moved < broken-still {
+		t.Errorf("replay moved %d TPP patient rows out of quarantine; want at least %d of the %d the mistake held back",
+			moved, broken-still, broken)
+	}
+	if res.QuarantinedAfter >= res.QuarantinedBefore {
+		t.Errorf("quarantined rows %d before the replay, %d after", res.QuarantinedBefore, res.QuarantinedAfter)
 	}
 	if n := count(t, db, tppDOB); n != 0 {
 		t.Errorf("%d TPP birth dates still quarantined after the fix and replay", n)

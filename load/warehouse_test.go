@@ -102,13 +102,13 @@ func TestOpenTwiceKeepsData(t *testing.T) {
 			t.Fatalf("open %d: %v", i, err)
 		}
 		if i == 0 {
-			if _, err := db.Exec("INSERT INTO core.person_key VALUES (1, '9434765919', 1)"); err != nil {
+			if _, err := db.Exec("INSERT INTO core.person_id_event VALUES (1, 'issued', NULL, 1, now(), 'new')"); err != nil {
 				t.Fatal(err)
 			}
 		} else {
 			var n int
-			if err := db.QueryRow("SELECT count(*) FROM core.person_key").Scan(&n); err != nil || n != 1 {
-				t.Errorf("reopening the warehouse lost person keys: %d, %v", n, err)
+			if err := db.QueryRow("SELECT count(*) FROM core.person_id_event").Scan(&n); err != nil || n != 1 {
+				t.Errorf("reopening the warehouse lost the person_id events: %d, %v", n, err)
 			}
 		}
 		db.Close()

@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 
 	"github.com/goccy/go-yaml"
@@ -16,6 +17,7 @@ import (
 	"github.com/goccy/go-yaml/parser"
 
 	"github.com/bnssg-connecting-care/ccare/extract"
+	"github.com/bnssg-connecting-care/ccare/transform"
 )
 
 //go:embed ccare.yaml
@@ -33,6 +35,7 @@ type Config struct {
 	Inbox     string
 	Reports   string
 	DuckDB    DuckDBConfig
+	Linkage   transform.Linkage
 	Providers []Provider
 }
 
@@ -76,7 +79,19 @@ type configFile struct {
 	Inbox     string         `yaml:"inbox"`
 	Reports   string         `yaml:"reports"`
 	DuckDB    DuckDBConfig   `yaml:"duckdb"`
+	Linkage   *linkageFile   `yaml:"linkage"`
 	Providers []providerFile `yaml:"providers"`
+}
+
+// linkageFile is the linkage section: every field optional, defaults from transform.DefaultLinkage.
+type linkageFile struct {
+	LinkThreshold   *float64                   `yaml:"link_threshold"`
+	ReviewThreshold *float64                   `yaml:"review_threshold"`
+	EM              *bool                      `yaml:"em"`
+	EMIterations    *int                       `yaml:"em_iterations"`
+	TrainingPairs   *int                       `yaml:"training_pairs"`
+	M               map[string]map[int]float64 `yaml:"m"`
+	U               map[string]map[int]float64 `yaml:"u"`
 }
 
 type providerFile struct {
@@ -170,6 +185,7 @@ func ParseConfig(name string, data []byte, base string) (*Config, error) {
 	cfg.Lake = resolve("lake", raw.Lake)
 	cfg.Inbox = resolve("inbox", raw.Inbox)
 	cfg.Reports = resolve("reports", raw.Reports)
+	cfg.Linkage = v.linkage(raw.Linkage)
 	if raw.DuckDB.Threads < 0 {
 		v.fail("$.duckdb.threads", "duckdb.threads", "must be 0 (one per core) or more")
 	}
@@ -334,4 +350,61 @@ func yamlError(name string, err error) error {
 		return &ConfigError{File: name, Line: ye.GetToken().Position.Line, Msg: ye.GetMessage()}
 	}
 	return &ConfigError{File: name, Msg: err.Error()}
+}
+
+// linkage applies the linkage section over the defaults and checks it.
+func (v *validator) linkage(raw *linkageFile) transform.Linkage {
+	l := transform.DefaultLinkage()
+	if raw == nil {
+		return l
+	}
+	if raw.LinkThreshold != nil {
+		l.LinkThreshold = *raw.LinkThreshold
+	}
+	if raw.ReviewThreshold != nil {
+		l.ReviewThreshold = *raw.ReviewThreshold
+	}
+	if raw.EM != nil {
+		l.EM = raw.EM
+	}
+	if raw.EMIterations != nil {
+		l.EMIterations = *raw.EMIterations
+	}
+	if raw.TrainingPairs != nil {
+		l.TrainingPairs = *raw.TrainingPairs
+	}
+	l.M, l.U = raw.M, raw.U
+	if !(l.LinkThreshold > 0 && l.LinkThreshold < 1) {
+		v.fail("$.linkage.link_threshold", "linkage.link_threshold", "must be a probability between 0 and 1")
+	}
+	if !(l.ReviewThreshold > 0 && l.ReviewThreshold <= l.LinkThreshold) {
+		v.fail("$.linkage.review_threshold", "linkage.review_threshold", "must be above 0 and not above linkage.link_threshold")
+	}
+	if l.EMIterations < 1 {
+		v.fail("$.linkage.em_iterations", "linkage.em_iterations", "must be 1 or more")
+	}
+	if l.TrainingPairs < 1000 {
+		v.fail("$.linkage.training_pairs", "linkage.training_pairs", "must be 1000 or more")
+	}
+	for _, side := range []struct {
+		name string
+		p    map[string]map[int]float64
+	}{{"m", l.M}, {"u", l.U}} {
+		for comparison, levels := range side.p {
+			known, ok := transform.ComparisonLevels(comparison)
+			if !ok {
+				v.fail("$.linkage."+side.name, "linkage."+side.name, fmt.Sprintf("%q is not a comparison (%s)", comparison, strings.Join(transform.ComparisonNames(), ", ")))
+				continue
+			}
+			for level, p := range levels {
+				if !slices.Contains(known, level) {
+					v.fail("$.linkage."+side.name+"."+comparison, "linkage."+side.name+"."+comparison, fmt.Sprintf("level %d is not one of %v", level, known))
+				}
+				if !(p > 0 && p <= 1) {
+					v.fail("$.linkage."+side.name+"."+comparison, "linkage."+side.name+"."+comparison, fmt.Sprintf("level %d: %v is not a probability above 0", level, p))
+				}
+			}
+		}
+	}
+	return l
 }

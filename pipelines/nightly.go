@@ -148,7 +148,7 @@ func Run(ctx context.Context, cfg *Config, opt RunOptions) (res RunResult, err e
 	}
 	done := opt.Progress.step("transform: staging, quality rules, core")
 	start := time.Now()
-	steps, err := transform.Run(ctx, conn, res.RunID, providers, rawTables, log)
+	steps, err := transform.Run(ctx, conn, res.RunID, providers, rawTables, cfg.Linkage, log)
 	done()
 	if err != nil {
 		return res, err

@@ -63,11 +63,12 @@ func TestSmallCommunity(t *testing.T) {
 		q    string
 		want int64
 	}{
-		{"people (two valid NHS numbers; one typed with spaces)", "SELECT count(*) FROM core.person", 2},
+		{"people with an NHS number (two valid; one typed with spaces)", "SELECT count(*) FROM core.person WHERE nhs_number IS NOT NULL", 2},
+		{"and one known by name only: a person of its own", "SELECT count(*) FROM core.person WHERE nhs_number IS NULL AND nhs_number_status = 'missing'", 1},
 		{"Ann is known to GP and ED", "SELECT provider_count FROM core.person WHERE nhs_number = '9434765919'", 2},
 		{"Bob is known to EMIS, TPP and OOH", "SELECT provider_count FROM core.person WHERE nhs_number = '9434765870'", 3},
 		{"GP survivorship: TPP's later registration gives Robert", "SELECT count(*) FROM core.person WHERE given_name = 'Robert'", 1},
-		{"unlinked local ids kept", "SELECT count(*) FROM core.person_link WHERE person_id IS NULL", 1},
+		{"a local id nothing matches is kept, as its own person", "SELECT count(*) FROM core.person_link WHERE match_method = 'no-match' AND person_id IS NOT NULL", 1},
 		{"cut-short record quarantined at extract", "SELECT count(*) FROM quality.quarantine WHERE rule_id = 'EXT-001' AND line = 6", 1},
 		{"future onset quarantined", "SELECT count(*) FROM quality.quarantine WHERE rule_id = 'DAT-002' AND provider = 'gp-emis'", 1},
 		{"impossible date quarantined", "SELECT count(*) FROM quality.quarantine WHERE rule_id = 'DAT-001' AND reason LIKE '%31/13/1980%'", 1},

@@ -38,7 +38,7 @@ func testWarehouse(t *testing.T, fixtures ...string) *sql.Conn {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { conn.Close() })
-	if _, err := transform.Run(ctx, conn, 0, nil, nil, slog.New(slog.DiscardHandler)); err != nil {
+	if _, err := transform.Run(ctx, conn, 0, nil, nil, transform.DefaultLinkage(), slog.New(slog.DiscardHandler)); err != nil {
 		t.Fatal(err)
 	}
 	for _, f := range fixtures {

@@ -111,7 +111,8 @@ func adastraCases(g *gen, s *sink) error {
 			next += 1 + uint64(s.r.IntN(25))
 			id := "C" + strconv.FormatUint(next, 10)
 			nhs, label := s.nhsNumber(h, p)
-			fields = append(fields[:0], id, ref, nhs, p.familyName(), p.givenName(), dmyDate(birth),
+			sh := g.shownAs(saltAdastraCases, i, false)
+			fields = append(fields[:0], id, ref, nhs, sh.family, sh.given, dmyDate(birth),
 				adastraGender[p.sex], p.postcode,
 				appendLocal(tb[:], started.In(london), offsetLayout), appendLocal(tb[:], closed.In(london), offsetLayout),
 				oohComplaints[pickFront(s.r, len(oohComplaints))], outcome, oohCaseTypes[caseType])

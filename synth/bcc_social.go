@@ -282,10 +282,11 @@ func (b *bccBook) records() [3][]bccRow {
 		if h == habitImplausibleAge {
 			birth = hs[0].implausibleBirth()
 		}
+		sh := g.shownAs(saltBCCClients, i, false)
 		out[0] = append(out[0], bccRow{h: h, localID: id, key: key, recordID: id, nhs: label,
-			cells: []any{pid, nhs, p.familyName(), p.givenName(), birth, bccGender[p.sex], p.postcode,
+			cells: []any{pid, nhs, sh.family, sh.given, birth, bccGender[p.sex], p.postcode,
 				practiceCode(int(p.practice))}})
-		sent := g.sentAs(h, i)
+		sent := g.sentAs(h, i, 0)
 
 		start := since
 		for range 1 + r.IntN(3) {

@@ -163,7 +163,8 @@ func (g *gen) dentalContent() (*dentalDB, error) {
 			caseRef += 1 + uint64(r.IntN(5))
 			ref := "UDC" + strconv.FormatUint(caseRef, 10)
 			nhs, label := s.nhsNumber(h, p)
-			values := []any{pid, ref, nullable(nhs), p.familyName(), p.givenName(), isoDate(birth), sexLetter[p.sex],
+			sh := g.shownAs(saltDentalContacts, i, false)
+			values := []any{pid, ref, nullable(nhs), sh.family, sh.given, isoDate(birth), sexLetter[p.sex],
 				p.postcode, arrived.In(london).Format("2006-01-02 15:04:05"), left.In(london).Format("2006-01-02 15:04:05"),
 				service, complaint, dentalOutcomes[r.IntN(len(dentalOutcomes))]}
 			db.contacts = append(db.contacts, dentalRows(r, &contactID, h, values, pid, key, ref, label)...)

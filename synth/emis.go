@@ -73,7 +73,8 @@ func emisPatients(g *gen, s *sink) error {
 		h := g.gpPatientHabit(i)
 		nhs, label := s.nhsNumber(h, p)
 		id := g.emisPatientGUID(i)
-		fields = append(fields[:0], id, nhs, p.familyName(), p.givenName(), isoDate(p.birth),
+		sh := g.shownAs(saltEMISPatients, i, false)
+		fields = append(fields[:0], id, nhs, sh.family, sh.given, isoDate(p.birth),
 			sexLetter[p.sex], p.postcode, practiceCode(int(p.practice)), isoDate(p.registered),
 			lastUpdated(s.r, p.registered, g.day-1))
 		if err := s.emit(fields, h, id, g.personKey(i), id, label); err != nil {
@@ -97,7 +98,7 @@ func emisProblems(g *gen, s *sink) error {
 		probs = g.problems(pr, i, probs)
 		pid := g.emisPatientGUID(i)
 		key := g.personKey(i)
-		sent := g.sentAs(g.gpPatientHabit(i), i)
+		sent := g.sentAs(g.gpPatientHabit(i), i, 0)
 		for _, pb := range probs {
 			h := clinicalHabit(s, sent)
 			cd := &conditions[pb.cond]
@@ -152,7 +153,7 @@ func emisAllergies(g *gen, s *sink) error {
 		recs = g.allergiesOf(pr, i, recs)
 		pid := g.emisPatientGUID(i)
 		key := g.personKey(i)
-		sent := g.sentAs(g.gpPatientHabit(i), i)
+		sent := g.sentAs(g.gpPatientHabit(i), i, 0)
 		for _, a := range recs {
 			h := clinicalHabit(s, sent)
 			recorded := a.recorded
@@ -200,7 +201,7 @@ func emisMedications(g *gen, s *sink) error {
 		meds = g.medications(pr, i, probs, meds)
 		pid := g.emisPatientGUID(i)
 		key := g.personKey(i)
-		sent := g.sentAs(g.gpPatientHabit(i), i)
+		sent := g.sentAs(g.gpPatientHabit(i), i, 0)
 		for _, m := range meds {
 			h := clinicalHabit(s, sent)
 			start, end := m.start, m.end

@@ -35,6 +35,15 @@ var (
 	saltSglosClients = hashString("sglos-social/clients")
 )
 
+// Salts of the other feeds that write a person's name (shownAs, identity.go).
+var (
+	saltAdastraCases   = hashString("ooh-adastra/cases")
+	saltBCCClients     = hashString("bcc-social/clients")
+	saltDentalContacts = hashString("ooh-dental/contacts")
+	saltEDAttendances  = hashString("uhbw-ed/attendances")
+	saltPASPatients    = hashString("nbt-pas/adt")
+)
+
 // Traits shared by several feeds.
 var (
 	gpPatientTraits    = traits{nhs: true}               // GP patients: the most trusted birth dates
@@ -98,9 +107,11 @@ type sent struct {
 	birth  bool // one loaded with the true birth date, of a person born after 1935
 }
 
-// sentAs is what a person record with habit h sends of person i.
-func (g *gen) sentAs(h habit, i int) sent {
-	return sent{record: h != habitMalformed, birth: g.canPrecedeBirth(i, plain(h))}
+// sentAs is what a person record with habit h sends of person i, in the person feed salt
+// names when that feed may swap a birth date's day and month (0 when it never does).
+func (g *gen) sentAs(h habit, i int, swapSalt uint64) sent {
+	trueBirth := plain(h) && (swapSalt == 0 || g.shownAs(swapSalt, i, true).variant != variantBirthSwapped)
+	return sent{record: h != habitMalformed, birth: g.canPrecedeBirth(i, trueBirth)}
 }
 
 // clinicalHabit draws the habit of a record in a feed whose patients are in a separate

@@ -267,12 +267,13 @@ func cdwPatients(w *dumpWriter) error {
 		h := g.personHabit(saltCDWPatients, i, otherPersonTraits)
 		nhs, label := s.nhsNumber(h, p)
 		mrn := g.cdwMRN(i)
-		birth := p.birth
+		sh := g.shownAs(saltCDWPatients, i, true)
+		birth := sh.birth
 		if h == habitImplausibleAge {
 			birth = s.implausibleBirth()
 		}
 		updated := localTime(g.day-1-day(s.r.IntN(400)), 8+s.r.IntN(12), s.r.IntN(60))
-		fields = append(fields[:0], strconv.Itoa(id), mrn, nhs, p.familyName(), p.givenName(),
+		fields = append(fields[:0], strconv.Itoa(id), mrn, nhs, sh.family, sh.given,
 			isoDate(birth), sexLetter[p.sex], p.postcode, practiceCode(int(p.practice)), pgTimestamp(updated))
 		w.buf = copyRow(w.buf[:0], w.cut(h, fields))
 		if err := w.record(w.buf, h, mrn, g.personKey(i), mrn, label); err != nil {
@@ -306,7 +307,7 @@ func cdwDiagnoses(w *dumpWriter) error {
 		age := p.ageAt(last)
 		r := g.seedPerson(pr, i, saltCDWSpell)
 		n := min(poisson(r, 0.6+float64(age)/60), 4)
-		sent := g.sentAs(g.personHabit(saltCDWPatients, i, otherPersonTraits), i)
+		sent := g.sentAs(g.personHabit(saltCDWPatients, i, otherPersonTraits), i, saltCDWPatients)
 		for _, d := range cdwSpellDays(r, p, last, n) {
 			spell += 1 + uint64(r.IntN(5))
 			dx := []icd10{cdwAcute[pickWeighted(r, len(cdwAcute), func(k int) int {
@@ -407,7 +408,7 @@ func cdwAllergies(w *dumpWriter) error {
 		}
 		recs = g.allergiesOf(pr, i, recs)
 		mrn, key := g.cdwMRN(i), g.personKey(i)
-		sent := g.sentAs(g.personHabit(saltCDWPatients, i, otherPersonTraits), i)
+		sent := g.sentAs(g.personHabit(saltCDWPatients, i, otherPersonTraits), i, saltCDWPatients)
 		for _, a := range recs {
 			if s.r.Float64() < 0.4 { // not every GP-known allergy reached the old register
 				continue

@@ -211,7 +211,7 @@ func (f *nbtFeed) person(i int, k nbtKnowledge) (int, error) {
 			m.unread = true
 		}
 		f.control++
-		f.render(m, p, nhs, f.control)
+		f.render(m, p, f.g.shownAs(saltPASPatients, i, true), nhs, f.control)
 	}
 	return f.emit(p, g.personKey(i), label)
 }
@@ -324,7 +324,7 @@ func hl7Time(t time.Time) string {
 var hl7Escape = strings.NewReplacer(`\`, `\E\`, `|`, `\F\`, `^`, `\S\`, `&`, `\T\`, `~`, `\R\`)
 
 // render lays the message out, segments ending in \r (and its MLLP frame on the live feed).
-func (f *nbtFeed) render(m *nbtMessage, p *person, nhs string, control uint64) {
+func (f *nbtFeed) render(m *nbtMessage, p *person, sh shown, nhs string, control uint64) {
 	b := m.rendered[:0]
 	if f.live {
 		b = append(b, 0x0b)
@@ -340,8 +340,8 @@ func (f *nbtFeed) render(m *nbtMessage, p *person, nhs string, control uint64) {
 	if m.withNHS && nhs != "" {
 		ids += "~" + nhs + "^^^NHS^NH"
 	}
-	b = append(b, "PID|1||"+ids+"||"+hl7Escape.Replace(p.familyName())+"^"+hl7Escape.Replace(p.givenName())+
-		"||"+strings.ReplaceAll(isoDate(p.birth), "-", "")+"|"+hl7Sex[p.sex]+"|||^^Bristol^^"+p.postcode+"^GBR\r"...)
+	b = append(b, "PID|1||"+ids+"||"+hl7Escape.Replace(sh.family)+"^"+hl7Escape.Replace(sh.given)+
+		"||"+strings.ReplaceAll(isoDate(sh.birth), "-", "")+"|"+hl7Sex[p.sex]+"|||^^Bristol^^"+p.postcode+"^GBR\r"...)
 	b = append(b, "PD1|||^^"+practiceCode(int(p.practice))+"\r"...)
 	if m.merged != "" {
 		b = append(b, "MRG|"+m.merged+"^^^RVJ^PI\r"...)

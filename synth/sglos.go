@@ -102,8 +102,7 @@ var sglosTeams = []string{"Kingswood Locality", "Yate Locality", "Patchway Local
 var sglosAccents = map[string]string{"Siobhan": "Siobhán", "Chloe": "Chloë", "Leo": "Léo", "Theo": "Théo",
 	"Aisha": "Aïsha", "Rene": "René", "Zoe": "Zoë", "Renee": "Renée"}
 
-func sglosGivenName(p *person) string {
-	n := p.givenName()
+func sglosSpelling(n string) string {
 	if a, ok := sglosAccents[n]; ok {
 		return a
 	}
@@ -235,11 +234,12 @@ func sglosClients(g *gen, s *sink) error {
 		if h == habitNone && s.r.Float64() < sglosNHSMissing {
 			nhs, label = "", "missing"
 		}
-		birth := p.birth
+		sh := g.shownAs(saltSglosClients, i, true)
+		birth := sh.birth
 		if h == habitImplausibleAge {
 			birth = s.implausibleBirth()
 		}
-		fields := []string{id, nhs, p.familyName(), sglosGivenName(p), ymdDate(birth), sglosSex[p.sex],
+		fields := []string{id, nhs, sh.family, sglosSpelling(sh.given), ymdDate(birth), sglosSex[p.sex],
 			p.postcode, practiceCode(int(p.practice)), sglosSupportReasons[c.reason], ymdDate(c.referral)}
 		if err := w.emit(fields, h, id, g.personKey(i), id, label); err != nil {
 			return err
@@ -264,7 +264,7 @@ func sglosServices(g *gen, s *sink) error {
 		}
 		id, key := g.sglosID(i), g.personKey(i)
 		p := &g.people[i]
-		sent := g.sentAs(g.personHabit(saltSglosClients, i, otherPersonTraits), i)
+		sent := g.sentAs(g.personHabit(saltSglosClients, i, otherPersonTraits), i, saltSglosClients)
 		for _, sv := range c.services {
 			h := clinicalHabit(s, sent)
 			switch h {

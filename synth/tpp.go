@@ -71,7 +71,8 @@ func tppPatients(g *gen, s *sink) error {
 		h := g.gpPatientHabit(i)
 		nhs, label := s.nhsNumber(h, p)
 		id := strconv.FormatUint(uint64(p.tppID), 10)
-		fields = append(fields[:0], id, nhs, p.givenName(), p.familyName(), dmyDate(p.birth),
+		sh := g.shownAs(saltTPPPatients, i, false)
+		fields = append(fields[:0], id, nhs, sh.given, sh.family, dmyDate(p.birth),
 			sexLetter[p.sex], p.postcode, practiceCode(int(p.practice)), dmyDate(p.registered))
 		if err := s.emit(fields, h, id, g.personKey(i), id, label); err != nil {
 			return err
@@ -96,7 +97,7 @@ func tppProblems(g *gen, s *sink) error {
 		probs = g.problems(pr, i, probs)
 		pid := strconv.FormatUint(uint64(p.tppID), 10)
 		key := g.personKey(i)
-		sent := g.sentAs(g.gpPatientHabit(i), i)
+		sent := g.sentAs(g.gpPatientHabit(i), i, 0)
 		for _, pb := range probs {
 			h := clinicalHabit(s, sent)
 			cd := &conditions[pb.cond]
@@ -142,7 +143,7 @@ func tppAllergies(g *gen, s *sink) error {
 		recs = g.allergiesOf(pr, i, recs)
 		pid := strconv.FormatUint(uint64(p.tppID), 10)
 		key := g.personKey(i)
-		sent := g.sentAs(g.gpPatientHabit(i), i)
+		sent := g.sentAs(g.gpPatientHabit(i), i, 0)
 		for _, a := range recs {
 			h := clinicalHabit(s, sent)
 			recorded := a.recorded
@@ -187,7 +188,7 @@ func tppMedications(g *gen, s *sink) error {
 		meds = g.medications(pr, i, probs, meds)
 		pid := strconv.FormatUint(uint64(p.tppID), 10)
 		key := g.personKey(i)
-		sent := g.sentAs(g.gpPatientHabit(i), i)
+		sent := g.sentAs(g.gpPatientHabit(i), i, 0)
 		for _, m := range meds {
 			h := clinicalHabit(s, sent)
 			start, end := m.start, m.end

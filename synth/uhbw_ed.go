@@ -123,7 +123,8 @@ func edAttendances(g *gen, s *sink) error {
 			next += 1 + uint64(s.r.IntN(40))
 			id := "E" + strconv.FormatUint(next, 10)
 			nhs, label := s.nhsNumber(h, p)
-			fields = append(fields[:0], id, mrn, nhs, p.familyName(), p.givenName(), isoDate(birth),
+			sh := g.shownAs(saltEDAttendances, i, false)
+			fields = append(fields[:0], id, mrn, nhs, sh.family, sh.given, isoDate(birth),
 				ecdsGender[p.sex], p.postcode,
 				appendLocal(tb[:], arrival, "2006-01-02"), appendLocal(tb[:], arrival, "15:04"),
 				appendLocal(tb[:], departure.In(london), "2006-01-02"), appendLocal(tb[:], departure.In(london), "15:04"),

@@ -236,14 +236,15 @@ func eprPatients(w *eprFile) error {
 		x := w.extra(h, false)
 		nhs, label := s.nhsNumber(h, p)
 		id := g.eprPatientID(i)
-		birth := p.birth
+		sh := g.shownAs(saltEPRPatients, i, true)
+		birth := sh.birth
 		if h == habitImplausibleAge {
 			birth = s.implausibleBirth()
 		}
 		res := fhirPatient{
 			ResourceType: "Patient", ID: id, Meta: w.meta("1"),
 			Identifier: []fhirIdentifier{{"https://fhir.bristol.nhs.uk/Id/mrn", g.mrn(i)}},
-			Name:       []fhirName{{"official", p.familyName(), []string{p.givenName()}}},
+			Name:       []fhirName{{"official", sh.family, []string{sh.given}}},
 			Gender:     fhirGender[p.sex], BirthDate: isoDate(birth),
 			Address:             []fhirAddress{{"home", p.postcode}},
 			GeneralPractitioner: []fhirRef{{Identifier: &fhirIdentifier{"https://fhir.nhs.uk/Id/ods-organization-code", practiceCode(int(p.practice))}}},
@@ -313,7 +314,7 @@ func eprConditions(w *eprFile) error {
 		}
 		probs = g.problems(pr, i, probs)
 		pid, key := g.eprPatientID(i), g.personKey(i)
-		sent := g.sentAs(g.personHabit(saltEPRPatients, i, otherPersonTraits), i)
+		sent := g.sentAs(g.personHabit(saltEPRPatients, i, otherPersonTraits), i, saltEPRPatients)
 		for _, pb := range probs {
 			if s.r.Float64() < 0.3 { // not every GP problem is on the hospital record
 				continue
@@ -401,7 +402,7 @@ func eprAllergies(w *eprFile) error {
 		}
 		recs = g.allergiesOf(pr, i, recs)
 		pid, key := g.eprPatientID(i), g.personKey(i)
-		sent := g.sentAs(g.personHabit(saltEPRPatients, i, otherPersonTraits), i)
+		sent := g.sentAs(g.personHabit(saltEPRPatients, i, otherPersonTraits), i, saltEPRPatients)
 		for _, a := range recs {
 			if s.r.Float64() < 0.3 {
 				continue
@@ -480,7 +481,7 @@ func eprMedications(w *eprFile) error {
 		probs = g.problems(pr, i, probs)
 		meds = g.medications(pr, i, probs, meds)
 		pid, key := g.eprPatientID(i), g.personKey(i)
-		sent := g.sentAs(g.personHabit(saltEPRPatients, i, otherPersonTraits), i)
+		sent := g.sentAs(g.personHabit(saltEPRPatients, i, otherPersonTraits), i, saltEPRPatients)
 		for _, m := range meds {
 			if s.r.Float64() < 0.4 {
 				continue
@@ -572,7 +573,7 @@ func eprEncounters(w *eprFile) error {
 		r := g.seedPerson(pr, i, saltEPREnc)
 		n := min(poisson(r, 0.5+float64(p.ageAt(g.day-1))/50), 5)
 		pid, key := g.eprPatientID(i), g.personKey(i)
-		sent := g.sentAs(g.personHabit(saltEPRPatients, i, otherPersonTraits), i)
+		sent := g.sentAs(g.personHabit(saltEPRPatients, i, otherPersonTraits), i, saltEPRPatients)
 		for _, d := range visitDays(r, p, g.day-1, n) {
 			h := clinicalHabit(s, sent)
 			x := w.extra(h, false)

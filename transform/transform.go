@@ -1,5 +1,6 @@
 // Package transform runs the SQL models that turn raw.* into the common model: staging
-// per provider, the quality rules, identity and core, then the ledger's reconciliation.
+// per provider, the quality rules, identity resolution (the master patient index, identity.go
+// and sql/identity) and core, then the ledger's reconciliation.
 // Quality, core and the ledger's reconciliation run in one transaction, so a failed run
 // leaves the last good core, quarantine and ledger in place.
 package transform
@@ -41,7 +42,7 @@ func (e *ConservationError) Error() string {
 // runID. providers are those whose staging SQL should run (every configured provider);
 // rawTables are every raw table: each is checked for duplicate records, and its quarantined
 // rows get their original record attached.
-func Run(ctx context.Context, conn *sql.Conn, runID int64, providers []string, rawTables []RawTable, log *slog.Logger) (steps []Step, err error) {
+func Run(ctx context.Context, conn *sql.Conn, runID int64, providers []string, rawTables []RawTable, linkage Linkage, log *slog.Logger) (steps []Step, err error) {
 	done := func(name string, seconds float64) {
 		steps = append(steps, Step{Name: name, Seconds: seconds})
 		log.Debug("sql step", "file", name, "seconds", seconds)
@@ -88,6 +89,9 @@ func Run(ctx context.Context, conn *sql.Conn, runID int64, providers []string, r
 				return fmt.Errorf("templates/quarantine_record.sql for raw.%s: %w", table.Name, err)
 			}
 			done("templates/quarantine_record.sql "+table.Name, time.Since(start).Seconds())
+		}
+		if err := resolveIdentity(ctx, conn, runID, linkage, done); err != nil {
+			return err
 		}
 		if err := sqlfiles.ExecDir(ctx, conn, "core", done); err != nil {
 			return err

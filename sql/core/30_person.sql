@@ -1,9 +1,9 @@
 -- core.person ← core.person_link, staging.person_record, ref.provider: the golden record, one
--- row per person with at least one linked local id. Survivorship per attribute: the value
+-- row per person_id (every local id has one: sql/identity). Survivorship per attribute: the value
 -- from the most trusted source (ref.provider.trust_rank: GP before acute before others),
 -- and within a source the most recent record.
 --
--- DuckDB's planner sees no rows in core.person_link and core.person_key (built earlier in
+-- DuckDB's planner sees no rows in core.person_link (built earlier in
 -- this transaction), so left to itself it hashes the join of staging records to linked ids
 -- (millions of wide rows) to probe the ten-row ref.provider: out of memory under a small
 -- memory_limit. The joins therefore run as written: each JOIN's right side is the one hashed,
@@ -12,7 +12,8 @@
 SET disabled_optimizers = 'join_order,build_side_probe_side';
 
 CREATE OR REPLACE TEMP TABLE person_survivorship_records AS
-    SELECT l.person_id, p.family_name, p.given_name, p.birth_date, p.sex, p.postcode, p.practice_code,
+    SELECT l.person_id, CASE WHEN nhs_number_valid(p.nhs_number) THEN p.nhs_number END AS nhs_number,
+           p.nhs_number_raw IS NOT NULL AS any_number, p.family_name, p.given_name, p.birth_date, p.sex, p.postcode, p.practice_code,
            p._provider, f.received_at,
            -- lowest first: the most trusted source, then its most recent record
            (CAST(pr.trust_rank AS HUGEINT) << 100) - record_order(p._file_id, p._row_number) AS survivorship
@@ -28,6 +29,8 @@ CREATE OR REPLACE TABLE core.person AS
 WITH golden AS (
     SELECT
         person_id,
+        arg_min(nhs_number,    survivorship) FILTER (WHERE nhs_number IS NOT NULL)    AS nhs_number,
+        bool_or(any_number)                                                           AS any_number,
         arg_min(family_name,   survivorship) FILTER (WHERE family_name IS NOT NULL)   AS family_name,
         arg_min(given_name,    survivorship) FILTER (WHERE given_name IS NOT NULL)    AS given_name,
         arg_min(birth_date,    survivorship) FILTER (WHERE birth_date IS NOT NULL)    AS birth_date,
@@ -41,8 +44,8 @@ WITH golden AS (
 )
 SELECT
     g.person_id,
-    k.nhs_number,
-    'valid'                    AS nhs_number_status,
+    g.nhs_number,
+    CASE WHEN g.nhs_number IS NOT NULL THEN 'valid' WHEN g.any_number THEN 'invalid' ELSE 'missing' END AS nhs_number_status,
     g.family_name,
     g.given_name,
     g.birth_date,
@@ -54,8 +57,7 @@ SELECT
     g.valid_from,
     CAST(NULL AS TIMESTAMPTZ)  AS valid_to,
     true                       AS is_current
-FROM golden g
-JOIN core.person_key k ON k.person_id = g.person_id;
+FROM golden g;
 
 DROP TABLE person_survivorship_records;
 RESET disabled_optimizers;

@@ -20,11 +20,14 @@ WITH checked AS (
     GROUP BY ALL
 ),
 failed AS (
-    SELECT rule_id, provider, count(DISTINCT (feed, file_sha256, row_number)) AS rows_failed
+    -- A row a rule failed twice (two bad codes on it) counts once. DISTINCT on a 64-bit hash
+    -- of the row's identity, as a grouping rather than count(DISTINCT …): a grouping can
+    -- spill to disk, which millions of flagged rows need under a small memory limit.
+    SELECT rule_id, provider, count(*) AS rows_failed
     FROM (
-        SELECT rule_id, provider, feed, file_sha256, row_number FROM quality.quarantine
-        UNION ALL
-        SELECT rule_id, provider, feed, file_sha256, row_number FROM quality.flag
+        SELECT DISTINCT rule_id, provider, hash(feed, file_sha256, row_number) AS row_hash FROM quality.quarantine
+        UNION
+        SELECT DISTINCT rule_id, provider, hash(feed, file_sha256, row_number) FROM quality.flag
     )
     GROUP BY ALL
     UNION ALL

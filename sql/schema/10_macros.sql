@@ -77,3 +77,24 @@ CREATE OR REPLACE MACRO read2_code_valid(s) AS (
 CREATE OR REPLACE MACRO ods_code_valid(s) AS (
     coalesce(regexp_full_match(s, '[A-Z0-9]{3,6}'), false)
 );
+
+-- soundex(text): the American Soundex code of a name (Robert, Rupert → R163): the first
+-- letter, then the digits of the consonants after it, a run of one digit kept once (H and W
+-- do not break a run, vowels do), padded or cut to four characters. Identity resolution
+-- blocks and compares names on it, so that Thompson and Thomson meet. NULL for no letters.
+CREATE OR REPLACE MACRO soundex_kept(seq) AS
+    list_filter(seq, lambda d, i: i > 1 AND d <> '0' AND d <> seq[i - 1]);
+CREATE OR REPLACE MACRO soundex_code(s) AS (
+    CASE WHEN s IS NULL OR s = '' THEN NULL ELSE
+        rpad(left(left(s, 1) || array_to_string(soundex_kept(string_split(translate(
+            left(s, 1) || regexp_replace(substr(s, 2), '[HW]', '', 'g'),
+            'ABCDEFGHIJKLMNOPQRSTUVWXYZ', '01230120022455012623010202'), '')), ''), 4), 4, '0')
+    END
+);
+CREATE OR REPLACE MACRO soundex(name) AS
+    soundex_code(upper(regexp_replace(strip_accents(name), '[^A-Za-z]', '', 'g')));
+
+-- name_normalise(text): a name as identity resolution compares it: accents stripped, upper
+-- case, letters only (O'Brien, O BRIEN and o'brien are one name). NULL when nothing is left.
+CREATE OR REPLACE MACRO name_normalise(name) AS
+    nullif(upper(regexp_replace(strip_accents(name), '[^A-Za-z]', '', 'g')), '');

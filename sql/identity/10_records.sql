@@ -1,0 +1,67 @@
+-- identity_record ← staging.person_record: one row per local id (provider, local_id) with
+-- what identity resolution compares: each attribute's latest non-empty value, normalised
+-- (names upper case, letters only; postcode without spaces) and the blocking keys derived
+-- from it. node_id numbers the rows for the clustering step.
+--
+-- A local id whose latest valid NHS number is shared by other local ids, and whose birth
+-- date agrees with the one most of them carry, is linked deterministically (det_key, the
+-- NHS number). Every other local id is "open" and goes to probabilistic matching: no NHS
+-- number, one that fails Modulus 11, or a valid one with a birth date that disagrees (a
+-- keying slip in either).
+--
+-- DuckDB's planner sees no rows in tables made earlier in the same transaction (every table
+-- of identity resolution), so left to itself it hashes the wrong side of a join, or joins
+-- two of them by nested loop before the join that would have narrowed them. Join order
+-- and build sides are therefore fixed as written, from here to the end of sql/identity:
+-- the right side of each JOIN is the one hashed, and it is written as the smaller.
+SET disabled_optimizers = 'join_order,build_side_probe_side';
+
+CREATE OR REPLACE TEMP TABLE identity_evidence AS
+SELECT
+    _provider AS provider,
+    local_id,
+    arg_max(rowid, record_order(_file_id, _row_number))                                                        AS latest_row_id,
+    arg_max(nhs_number, record_order(_file_id, _row_number)) FILTER (WHERE nhs_number_valid(nhs_number))       AS nhs_number,
+    count(DISTINCT nhs_number) FILTER (WHERE nhs_number_valid(nhs_number))                                     AS valid_numbers,
+    arg_max(regexp_replace(nhs_number_raw, '[^0-9]', '', 'g'), record_order(_file_id, _row_number))
+        FILTER (WHERE nhs_number_raw IS NOT NULL AND NOT nhs_number_valid(nhs_number))                         AS nhs_digits_invalid,
+    arg_max(name_normalise(family_name), record_order(_file_id, _row_number)) FILTER (WHERE name_normalise(family_name) IS NOT NULL) AS family,
+    arg_max(name_normalise(given_name),  record_order(_file_id, _row_number)) FILTER (WHERE name_normalise(given_name) IS NOT NULL)  AS given,
+    arg_max(birth_date, record_order(_file_id, _row_number)) FILTER (WHERE birth_date IS NOT NULL)             AS birth_date,
+    arg_max(sex, record_order(_file_id, _row_number)) FILTER (WHERE sex IN ('male', 'female'))                 AS sex,
+    arg_max(upper(replace(postcode, ' ', '')), record_order(_file_id, _row_number)) FILTER (WHERE postcode IS NOT NULL) AS postcode
+FROM staging.person_record p
+ANTI JOIN quality.quarantined_rows q
+    ON q._provider = p._provider AND q._feed = p._feed
+   AND q._file_sha256 = p._file_sha256 AND q._row_number = p._row_number
+GROUP BY ALL;
+
+-- The birth date most of an NHS number's local ids carry (ties: the earliest).
+CREATE OR REPLACE TEMP TABLE identity_number_birth AS
+SELECT nhs_number, arg_max(birth_date, n * 100000 - (birth_date - DATE '1800-01-01')) AS birth_date
+FROM (
+    SELECT nhs_number, birth_date, count(*) AS n
+    FROM identity_evidence
+    WHERE nhs_number IS NOT NULL AND birth_date IS NOT NULL
+    GROUP BY ALL
+)
+GROUP BY nhs_number;
+
+CREATE OR REPLACE TEMP TABLE identity_record AS
+SELECT
+    row_number() OVER (ORDER BY e.provider, e.local_id) AS node_id,
+    e.*,
+    CASE WHEN e.nhs_number IS NOT NULL AND (e.birth_date IS NULL OR nb.birth_date IS NULL OR e.birth_date = nb.birth_date)
+         THEN e.nhs_number END                            AS det_key,
+    soundex_code(e.family)                                AS family_sx,
+    soundex_code(e.given)                                 AS given_sx,
+    -- a birth date key that a day/month swap leaves alone
+    CASE WHEN e.birth_date IS NOT NULL THEN
+        strftime(e.birth_date, '%Y') || '-' ||
+        lpad(CAST(least(month(e.birth_date), day(e.birth_date)) AS VARCHAR), 2, '0') || '-' ||
+        lpad(CAST(greatest(month(e.birth_date), day(e.birth_date)) AS VARCHAR), 2, '0')
+    END                                                   AS birth_key
+FROM identity_evidence e
+LEFT JOIN identity_number_birth nb ON nb.nhs_number = e.nhs_number;
+
+DROP TABLE identity_number_birth;

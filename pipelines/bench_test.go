@@ -15,6 +15,8 @@ import (
 
 	"github.com/duckdb/duckdb-go/v2"
 
+	"github.com/bnssg-connecting-care/ccare/linkage"
+	"github.com/bnssg-connecting-care/ccare/load"
 	"github.com/bnssg-connecting-care/ccare/pipelines"
 	"github.com/bnssg-connecting-care/ccare/synth"
 )
@@ -109,13 +111,52 @@ func report(b *testing.B, records int64, elapsed time.Duration, peak int64) {
 
 // BenchmarkNightly: the whole nightly job (land, transform, publish, report) from an
 // empty warehouse.
+//
+// It also reports identity resolution's own seconds (sql/identity and its Go steps, from
+// ops.step_timings) and its pairwise precision and recall against the generator's truth:
+// with CCARE_BENCH_PEOPLE=1000000, the matching of a million people's records.
 func BenchmarkNightly(b *testing.B) {
 	dir, records := benchCommunity(b)
 	b.ResetTimer()
 	for range b.N {
 		elapsed, peak := runChild(b, "nightly", dir)
 		report(b, records, elapsed, peak)
+		b.StopTimer()
+		reportLinkage(b, dir)
+		b.StartTimer()
 	}
+}
+
+func reportLinkage(b *testing.B, dir string) {
+	ctx := context.Background()
+	db, err := load.OpenReadOnly(ctx, filepath.Join(dir, "bench-out", "ccare.duckdb"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer db.Close()
+	var seconds float64
+	if err := db.QueryRow("SELECT sum(seconds) FROM ops.step_timings WHERE detail LIKE 'identity%'").Scan(&seconds); err != nil {
+		b.Fatal(err)
+	}
+	links, err := linkage.ReadLinks(ctx, db)
+	if err != nil {
+		b.Fatal(err)
+	}
+	f, err := os.Open(filepath.Join(dir, "truth", "person_links.csv"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer f.Close()
+	truth, err := linkage.ReadTruth(f, f.Name())
+	if err != nil {
+		b.Fatal(err)
+	}
+	s := linkage.ScoreLinks(links, truth)
+	b.ReportMetric(seconds, "identity-s")
+	b.ReportMetric(s.Precision(), "precision")
+	b.ReportMetric(s.Recall(), "recall")
+	b.Logf("identity resolution: %.1f s for %d local ids; pairwise precision %.5f, recall %.5f (%d false merges, %d splits)",
+		seconds, len(links), s.Precision(), s.Recall(), s.FalseMerges, s.Splits)
 }
 
 // BenchmarkFloor: DuckDB alone reading the same files into tables with read_csv, the

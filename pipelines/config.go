@@ -90,6 +90,7 @@ type linkageFile struct {
 	EM              *bool                      `yaml:"em"`
 	EMIterations    *int                       `yaml:"em_iterations"`
 	TrainingPairs   *int                       `yaml:"training_pairs"`
+	MaxBlock        *int                       `yaml:"max_block"`
 	M               map[string]map[int]float64 `yaml:"m"`
 	U               map[string]map[int]float64 `yaml:"u"`
 }
@@ -373,6 +374,9 @@ func (v *validator) linkage(raw *linkageFile) transform.Linkage {
 	if raw.TrainingPairs != nil {
 		l.TrainingPairs = *raw.TrainingPairs
 	}
+	if raw.MaxBlock != nil {
+		l.MaxBlock = *raw.MaxBlock
+	}
 	l.M, l.U = raw.M, raw.U
 	if !(l.LinkThreshold > 0 && l.LinkThreshold < 1) {
 		v.fail("$.linkage.link_threshold", "linkage.link_threshold", "must be a probability between 0 and 1")
@@ -382,6 +386,9 @@ func (v *validator) linkage(raw *linkageFile) transform.Linkage {
 	}
 	if l.EMIterations < 1 {
 		v.fail("$.linkage.em_iterations", "linkage.em_iterations", "must be 1 or more")
+	}
+	if l.MaxBlock < 2 {
+		v.fail("$.linkage.max_block", "linkage.max_block", "must be 2 or more")
 	}
 	if l.TrainingPairs < 1000 {
 		v.fail("$.linkage.training_pairs", "linkage.training_pairs", "must be 1000 or more")

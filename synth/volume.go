@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync"
 )
 
 // Volume files are the large single files the memory benchmarks feed to the readers and to
@@ -82,14 +83,32 @@ func WriteADTVolume(w io.Writer, size int64) (int64, error) {
 		sb.Reset()
 		ev := events[r.IntN(len(events))]
 		at := fmt.Sprintf("202610%02d%02d%02d", 1+r.IntN(30), r.IntN(24), r.IntN(60))
-		mrn := fmt.Sprintf("RVJ%08d", r.IntN(20_000_000))
+		// A patient as the hospital holds them: drawn from the hospital number, so that every
+		// message about one number carries the same person, with a name, birth date and
+		// postcode as varied as the community's and an NHS number valid by Modulus 11 (a few
+		// missing or mistyped, at the habits' rates), as identity resolution meets them.
+		numbers := volumeNumbers()
+		id := r.IntN(len(numbers))
+		pr := rand.New(rand.NewPCG(uint64(id), 7))
+		given := maleNames[pickFront(pr, len(maleNames))]
+		sex := "M"
+		if pr.IntN(2) == 0 {
+			given, sex = femaleNames[pickFront(pr, len(femaleNames))], "F"
+		}
+		family := familyNames[pickFront(pr, len(familyNames))]
+		birth := dayOf(1920+pr.IntN(106), 1+pr.IntN(12), 1+pr.IntN(28))
+		nhs := volumeNHSNumber(pr, numbers[id])
+		ids := fmt.Sprintf("RVJ%08d^^^RVJ^PI", id)
+		if nhs != "" {
+			ids += "~" + nhs + "^^^NHS^NH"
+		}
 		fmt.Fprintf(&sb, "MSH|^~\\&|PAS|RVJ|CCARE|BNSSG|%s||ADT^%s^ADT_A01|NBT%d|P|2.4|||AL|NE\r", at, ev, n)
 		fmt.Fprintf(&sb, "EVN|%s|%s\r", ev, at)
-		fmt.Fprintf(&sb, "PID|1||%s^^^RVJ^PI~999%07d^^^NHS^NH||O'Brien\\T\\Smith^Mary||19%02d%02d%02d|F|||^^Bristol^^BS%d %dAB^GBR\r",
-			mrn, r.IntN(10_000_000), r.IntN(100), 1+r.IntN(12), 1+r.IntN(28), 1+r.IntN(40), r.IntN(10))
+		fmt.Fprintf(&sb, "PID|1||%s||%s^%s||%s|%s|||^^Bristol^^%s^GBR\r",
+			ids, hl7Escape.Replace(family), hl7Escape.Replace(given), strings.ReplaceAll(isoDate(birth), "-", ""), sex, drawPostcode(pr))
 		sb.WriteString("PD1|||^^L81001\r")
 		if ev == "A40" {
-			fmt.Fprintf(&sb, "MRG|RVJ%08d^^^RVJ^PI\r", r.IntN(20_000_000))
+			fmt.Fprintf(&sb, "MRG|RVJ%08d^^^RVJ^PI\r", r.IntN(len(numbers)))
 		}
 		if ev == "A31" || ev == "A40" {
 			sb.WriteString("PV1|1|N\r")
@@ -100,6 +119,31 @@ func WriteADTVolume(w io.Writer, size int64) (int64, error) {
 	}
 	cw.WriteString(fmt.Sprintf("BTS|%d\rFTS|1\r", n))
 	return n, cw.err
+}
+
+// volumeNumbers are the test-range NHS numbers valid by Modulus 11 (about 909,000): the
+// volume file's patients, one each, so that no two hospital numbers share an NHS number.
+var volumeNumbers = sync.OnceValue(func() []string {
+	out := make([]string, 0, 910_000)
+	for i := range 1_000_000 {
+		first9 := fmt.Sprintf("999%06d", i)
+		if d, ok := NHSCheckDigit(first9); ok {
+			out = append(out, first9+strconv.Itoa(d))
+		}
+	}
+	return out
+})
+
+// volumeNHSNumber is the patient's NHS number n as sent: at the habits' rates missing, or
+// with the check digit mistyped.
+func volumeNHSNumber(r *rand.Rand, n string) string {
+	switch u := r.Float64(); {
+	case u < rateNHSMissing:
+		return ""
+	case u < rateNHSMissing+rateNHSMistyped:
+		return n[:9] + strconv.Itoa((int(n[9]-'0')+1+r.IntN(9))%10)
+	}
+	return n
 }
 
 // WriteCDWVolume writes an nbt-cdw plain dump of about size bytes: the diagnoses table's

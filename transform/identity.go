@@ -30,6 +30,8 @@ type Linkage struct {
 	EMIterations int `yaml:"em_iterations"`
 	// TrainingPairs: about how many pairs each EM session and the u sample look at.
 	TrainingPairs int `yaml:"training_pairs"`
+	// MaxBlock: a blocking key shared by more local ids than this is not used.
+	MaxBlock int `yaml:"max_block"`
 	// M and U override the estimates: comparison → level → probability.
 	M map[string]map[int]float64 `yaml:"m"`
 	U map[string]map[int]float64 `yaml:"u"`
@@ -38,7 +40,7 @@ type Linkage struct {
 // DefaultLinkage is the configuration when ccare.yaml says nothing.
 func DefaultLinkage() Linkage {
 	em := true
-	return Linkage{LinkThreshold: 0.99, ReviewThreshold: 0.5, EM: &em, EMIterations: 50, TrainingPairs: 1_000_000}
+	return Linkage{LinkThreshold: 0.99, ReviewThreshold: 0.5, EM: &em, EMIterations: 50, TrainingPairs: 1_000_000, MaxBlock: 200}
 }
 
 // comparison is one attribute compared between two records, and its levels (highest is
@@ -382,7 +384,7 @@ func resolveIdentity(ctx context.Context, conn *sql.Conn, runID int64, cfg Linka
 	}
 
 	// candidates and their scores; lambda from the NHS-number groups
-	if err := step("identity/40_candidates.sql"); err != nil {
+	if err := step("identity/40_candidates.sql", cfg.MaxBlock); err != nil {
 		return err
 	}
 	var lambda float64

@@ -1,7 +1,7 @@
 -- identity_record ← staging.person_record: one row per local id (provider, local_id) with
--- what identity resolution compares: each attribute's latest non-empty value, normalised
--- (names upper case, letters only; postcode without spaces) and the blocking keys derived
--- from it. node_id numbers the rows for the clustering step.
+-- what identity resolution compares: its latest valid NHS number, and the names, birth date,
+-- sex and postcode of its latest record, normalised (names upper case, letters only;
+-- postcode without spaces), and the blocking keys derived from them. node_id numbers the rows for the clustering step.
 --
 -- A local id whose latest valid NHS number is shared by other local ids, and whose birth
 -- date agrees with the one most of them carry, is linked deterministically (det_key, the
@@ -16,25 +16,40 @@
 -- the right side of each JOIN is the one hashed, and it is written as the smaller.
 SET disabled_optimizers = 'join_order,build_side_probe_side';
 
-CREATE OR REPLACE TEMP TABLE identity_evidence AS
+-- One aggregate per local id, of fixed-size states only (row ids, 64-bit hashes, and NHS
+-- numbers, which at ten characters DuckDB keeps inline): at millions of local ids under a
+-- small memory limit the aggregate must be able to spill, which per-group sets of strings
+-- (count(DISTINCT …)) or arg_max of long strings cannot. Names, birth date, sex and postcode
+-- are then the local id's latest record's, fetched by row id.
+CREATE OR REPLACE TEMP TABLE identity_latest AS
 SELECT
     _provider AS provider,
     local_id,
-    arg_max(rowid, record_order(_file_id, _row_number))                                                        AS latest_row_id,
-    arg_max(nhs_number, record_order(_file_id, _row_number)) FILTER (WHERE nhs_number_valid(nhs_number))       AS nhs_number,
-    count(DISTINCT nhs_number) FILTER (WHERE nhs_number_valid(nhs_number))                                     AS valid_numbers,
-    arg_max(regexp_replace(nhs_number_raw, '[^0-9]', '', 'g'), record_order(_file_id, _row_number))
-        FILTER (WHERE nhs_number_raw IS NOT NULL AND NOT nhs_number_valid(nhs_number))                         AS nhs_digits_invalid,
-    arg_max(name_normalise(family_name), record_order(_file_id, _row_number)) FILTER (WHERE name_normalise(family_name) IS NOT NULL) AS family,
-    arg_max(name_normalise(given_name),  record_order(_file_id, _row_number)) FILTER (WHERE name_normalise(given_name) IS NOT NULL)  AS given,
-    arg_max(birth_date, record_order(_file_id, _row_number)) FILTER (WHERE birth_date IS NOT NULL)             AS birth_date,
-    arg_max(sex, record_order(_file_id, _row_number)) FILTER (WHERE sex IN ('male', 'female'))                 AS sex,
-    arg_max(upper(replace(postcode, ' ', '')), record_order(_file_id, _row_number)) FILTER (WHERE postcode IS NOT NULL) AS postcode
+    arg_max(rowid, record_order(_file_id, _row_number))                                                  AS latest_row_id,
+    arg_max(nhs_number, record_order(_file_id, _row_number)) FILTER (WHERE nhs_number_valid(nhs_number)) AS nhs_number,
+    min(hash(nhs_number)) FILTER (WHERE nhs_number_valid(nhs_number))
+        <> max(hash(nhs_number)) FILTER (WHERE nhs_number_valid(nhs_number))                             AS numbers_disagree,
+    arg_max(left(regexp_replace(nhs_number_raw, '[^0-9]', '', 'g'), 12), record_order(_file_id, _row_number))
+        FILTER (WHERE nhs_number_raw IS NOT NULL AND NOT nhs_number_valid(nhs_number))                   AS nhs_digits_invalid
 FROM staging.person_record p
 ANTI JOIN quality.quarantined_rows q
     ON q._provider = p._provider AND q._feed = p._feed
    AND q._file_sha256 = p._file_sha256 AND q._row_number = p._row_number
 GROUP BY ALL;
+
+CREATE OR REPLACE TEMP TABLE identity_evidence AS
+SELECT
+    e.provider, e.local_id, e.latest_row_id, e.nhs_number, coalesce(e.numbers_disagree, false) AS numbers_disagree,
+    nullif(e.nhs_digits_invalid, '')                                 AS nhs_digits_invalid,
+    name_normalise(p.family_name)                                    AS family,
+    name_normalise(p.given_name)                                     AS given,
+    p.birth_date,
+    CASE WHEN p.sex IN ('male', 'female') THEN p.sex END             AS sex,
+    nullif(upper(regexp_replace(p.postcode, '\s', '', 'g')), '')     AS postcode
+FROM staging.person_record p
+JOIN identity_latest e ON e.latest_row_id = p.rowid;
+
+DROP TABLE identity_latest;
 
 -- The birth date most of an NHS number's local ids carry (ties: the earliest).
 CREATE OR REPLACE TEMP TABLE identity_number_birth AS

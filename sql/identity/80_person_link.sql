@@ -51,7 +51,7 @@ SELECT
          ELSE e.probability END                           AS match_score,
     CASE
         WHEN e.survivor_id IS NOT NULL THEN 'linked: merged into ' || e.survivor_id
-        WHEN e.det_key IS NOT NULL AND e.valid_numbers > 1 THEN 'linked on NHS number; records disagree on the NHS number, the latest is used'
+        WHEN e.det_key IS NOT NULL AND e.numbers_disagree THEN 'linked on NHS number; records disagree on the NHS number, the latest is used'
         WHEN e.det_key IS NOT NULL THEN 'linked on NHS number'
         WHEN e.probability IS NOT NULL THEN format('linked by demographics (match probability {:.4f}); {}', e.probability,
             CASE WHEN e.nhs_number IS NOT NULL THEN 'its NHS number''s other records give another birth date'

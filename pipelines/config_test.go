@@ -124,3 +124,35 @@ func FuzzParseConfig(f *testing.F) {
 		}
 	})
 }
+
+func TestLinkageConfig(t *testing.T) {
+	cfg, err := ParseConfig("ccare.yaml", []byte(goodConfig), ".")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if l := cfg.Linkage; l.LinkThreshold != 0.99 || l.ReviewThreshold != 0.5 || l.MaxBlock != 200 || l.EM == nil || !*l.EM {
+		t.Errorf("defaults: %+v", l)
+	}
+	set := "linkage:\n  link_threshold: 0.995\n  review_threshold: 0.8\n  em: false\n  max_block: 50\n  m: {birth: {2: 0.01}}\n  u: {family: {3: 0.002}}\nproviders:\n"
+	cfg, err = ParseConfig("ccare.yaml", []byte(strings.Replace(goodConfig, "providers:\n", set, 1)), ".")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if l := cfg.Linkage; l.LinkThreshold != 0.995 || l.ReviewThreshold != 0.8 || *l.EM || l.MaxBlock != 50 ||
+		l.M["birth"][2] != 0.01 || l.U["family"][3] != 0.002 {
+		t.Errorf("set: %+v", l)
+	}
+	for _, tt := range []struct{ linkage, want string }{
+		{"linkage:\n  link_threshold: 1.5\n", "linkage.link_threshold: must be a probability"},
+		{"linkage:\n  review_threshold: 0.999\n", "linkage.review_threshold: must be above 0 and not above"},
+		{"linkage:\n  m: {surname: {3: 0.9}}\n", `linkage.m: "surname" is not a comparison`},
+		{"linkage:\n  m: {birth: {7: 0.9}}\n", "linkage.m.birth: level 7 is not one of [3 2 1 0]"},
+		{"linkage:\n  u: {sex: {1: 0}}\n", "linkage.u.sex: level 1: 0 is not a probability"},
+		{"linkage:\n  max_blok: 9\n", `unknown field "max_blok"`},
+	} {
+		_, err := ParseConfig("ccare.yaml", []byte(strings.Replace(goodConfig, "providers:\n", tt.linkage+"providers:\n", 1)), ".")
+		if err == nil || !strings.Contains(err.Error(), tt.want) {
+			t.Errorf("%q: error %v, want %q", tt.linkage, err, tt.want)
+		}
+	}
+}

@@ -11,15 +11,24 @@
 -- DuckDB can spill to disk, so that the join's and the aggregate's memory are not needed at once.
 SET disabled_optimizers = 'join_order,build_side_probe_side';
 
+-- Each provider as one bit, so that how many providers know a person is a fixed-size
+-- aggregate (bit_or) that can spill, where count(DISTINCT provider) keeps a set per person
+-- in memory: too much at a million people under a small memory limit. 64 providers at most.
+CREATE OR REPLACE TEMP TABLE person_provider_bit AS
+SELECT provider, trust_rank,
+       CAST(1 AS UBIGINT) << CAST(row_number() OVER (ORDER BY provider) - 1 AS INTEGER) AS bit,
+       CASE WHEN count(*) OVER () > 64 THEN error('more than 64 providers: core/30_person.sql counts them in 64 bits') END AS too_many
+FROM ref.provider;
+
 CREATE OR REPLACE TEMP TABLE person_survivorship_records AS
     SELECT l.person_id, CASE WHEN nhs_number_valid(p.nhs_number) THEN p.nhs_number END AS nhs_number,
            p.nhs_number_raw IS NOT NULL AS any_number, p.family_name, p.given_name, p.birth_date, p.sex, p.postcode, p.practice_code,
-           p._provider, f.received_at,
+           pr.bit AS provider_bit, f.received_at,
            -- lowest first: the most trusted source, then its most recent record
            (CAST(pr.trust_rank AS HUGEINT) << 100) - record_order(p._file_id, p._row_number) AS survivorship
     FROM staging.person_record p
     JOIN core.person_link l ON l.provider = p._provider AND l.local_id = p.local_id AND l.person_id IS NOT NULL
-    JOIN ref.provider pr ON pr.provider = p._provider
+    JOIN person_provider_bit pr ON pr.provider = p._provider
     JOIN ops.file_ledger f ON f.file_id = p._file_id
     ANTI JOIN quality.quarantined_rows q
         ON q._provider = p._provider AND q._feed = p._feed
@@ -37,7 +46,7 @@ WITH golden AS (
         coalesce(arg_min(sex,  survivorship) FILTER (WHERE sex <> 'unknown'), 'unknown') AS sex,
         arg_min(postcode,      survivorship) FILTER (WHERE postcode IS NOT NULL)      AS postcode,
         arg_min(practice_code, survivorship) FILTER (WHERE practice_code IS NOT NULL) AS practice_code,
-        count(DISTINCT _provider)                                                     AS provider_count,
+        bit_count(bit_or(provider_bit))                                               AS provider_count,
         min(received_at)                                                              AS valid_from
     FROM person_survivorship_records
     GROUP BY person_id
@@ -60,4 +69,5 @@ SELECT
 FROM golden g;
 
 DROP TABLE person_survivorship_records;
+DROP TABLE person_provider_bit;
 RESET disabled_optimizers;

@@ -21,6 +21,11 @@ lint:
 bench PEOPLE="100000":
     CCARE_BENCH_PEOPLE={{PEOPLE}} go test ./pipelines -run '^$' -bench '^Benchmark(Nightly|Floor)$' -benchtime 1x -timeout 60m
 
+# Identity resolution at scale: the nightly job on 1,000,000 people (time, peak memory,
+# identity resolution's own seconds, pairwise precision and recall against the truth)
+bench-linkage PEOPLE="1000000":
+    CCARE_BENCH_PEOPLE={{PEOPLE}} go test ./pipelines -run '^$' -bench '^BenchmarkNightly$' -benchtime 1x -timeout 180m
+
 # One 1 GB HL7 batch and one 1 GB pg_dump through the nightly job, then the readers alone
 bench-volume MB="1024":
     CCARE_VOLUME_MB={{MB}} go test ./pipelines -run '^$' -bench 'Nightly1GB$' -benchtime 1x -timeout 60m

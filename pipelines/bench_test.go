@@ -198,6 +198,9 @@ func childNightly(dir string) int {
 	if limit := os.Getenv("CCARE_BENCH_MEMORY_LIMIT"); limit != "" {
 		cfg.DuckDB.MemoryLimit = limit
 	}
+	if threads, err := strconv.Atoi(os.Getenv("CCARE_BENCH_THREADS")); err == nil {
+		cfg.DuckDB.Threads = threads
+	}
 	if _, err := pipelines.Run(context.Background(), cfg, pipelines.RunOptions{Job: "nightly"}); err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		return 1

@@ -17,11 +17,17 @@ import (
 //
 //	go test ./pipelines -run '^$' -bench 'Nightly1GB' -benchtime 1x -timeout 60m
 
-// volumeMemoryLimit is duckdb.memory_limit as a deployment with 500 MB to spare would set it.
-// DuckDB's resident memory runs well above its limit (allocations outside the buffer pool
-// and allocator slack: about 250 MB more while landing ten million rows), so the limit is
-// about a quarter of the budget. CCARE_BENCH_MEMORY_LIMIT overrides it.
-const volumeMemoryLimit = "128MB"
+// volumeMemoryLimit and volumeThreads are duckdb.memory_limit and duckdb.threads as a
+// deployment with 500 MB to spare would set them. DuckDB's resident memory runs well above
+// its limit (allocations outside the buffer pool and allocator slack: about 250 MB more while
+// landing ten million rows), so the limit is about a quarter of the budget; and each thread
+// keeps its own hash tables, so one thread leaves the limit to one set (two threads need
+// about 192MB, and then peak near 480 MB). CCARE_BENCH_MEMORY_LIMIT and CCARE_BENCH_THREADS
+// override them.
+const (
+	volumeMemoryLimit = "128MB"
+	volumeThreads     = "1"
+)
 
 // BenchmarkPgDumpNightly1GB: a 1 GB nbt-cdw dump in the diagnoses feed.
 func BenchmarkPgDumpNightly1GB(b *testing.B) {
@@ -45,6 +51,9 @@ func benchVolume(b *testing.B, name, file string, write func(io.Writer, int64) (
 	}
 	if os.Getenv("CCARE_BENCH_MEMORY_LIMIT") == "" {
 		b.Setenv("CCARE_BENCH_MEMORY_LIMIT", volumeMemoryLimit)
+	}
+	if os.Getenv("CCARE_BENCH_THREADS") == "" {
+		b.Setenv("CCARE_BENCH_THREADS", volumeThreads)
 	}
 	b.ResetTimer()
 	for range b.N {

@@ -205,7 +205,7 @@ func writeXLSX(path string, s *Summary) error {
 		{"Generated", s.Generated.In(london).Format("2006-01-02 15:04")},
 		{"People in the shared record", s.People.Shown},
 		{"People known to two or more systems", s.PeopleInTwoOrMore.Shown},
-		{"Local identities not yet linked to a person", s.UnlinkedLocalIDs.Shown},
+		{"Local identities that matched no other record", s.UnlinkedLocalIDs.Shown},
 		{"Local identities in all", s.LocalIDs.Shown},
 		{"Small numbers", s.SuppressionNote},
 	}}

@@ -3,10 +3,13 @@ package transform
 import (
 	"context"
 	"database/sql"
+	"database/sql/driver"
 	"fmt"
 	"math"
 	"slices"
 	"time"
+
+	"github.com/duckdb/duckdb-go/v2"
 
 	sqlfiles "github.com/bnssg-connecting-care/ccare/sql"
 )
@@ -235,31 +238,35 @@ func cloneLevels(in []map[int]float64) []map[int]float64 {
 	return out
 }
 
-// groupJoiner is union-find over groups of local ids. A group that holds local ids linked on
-// an NHS number is "numbered"; a score never joins two people who each have one (their
-// numbers say they are different), but a provider's own merge does.
+// groupJoiner is union-find over groups of local ids, indexed by group id (node ids are
+// dense, 1..n: slices, not maps, so that a million merges cost megabytes). A group that holds
+// local ids linked on an NHS number is "numbered"; a score never joins two people who each
+// have one (their numbers say they are different), but a provider's own merge does.
 type groupJoiner struct {
-	parent   map[int64]int64
-	numbered map[int64]bool // by root
+	parent   []int32
+	numbered []bool // by root
+	via      []byte // how the group was joined: 0 not, 'm' merge, 's' score
 }
 
-func (j *groupJoiner) find(x int64) int64 {
-	p, ok := j.parent[x]
-	if !ok {
-		j.parent[x] = x
-		return x
+func newGroupJoiner(n int) *groupJoiner {
+	j := &groupJoiner{parent: make([]int32, n+1), numbered: make([]bool, n+1), via: make([]byte, n+1)}
+	for i := range j.parent {
+		j.parent[i] = int32(i)
 	}
-	if p == x {
-		return x
+	return j
+}
+
+func (j *groupJoiner) find(x int32) int32 {
+	for j.parent[x] != x {
+		j.parent[x] = j.parent[j.parent[x]] // path halving
+		x = j.parent[x]
 	}
-	r := j.find(p)
-	j.parent[x] = r
-	return r
+	return x
 }
 
 // join joins a's and b's groups; force ignores the NHS-number rule. It says whether they are
 // now one (false: refused).
-func (j *groupJoiner) join(a, b int64, numberedA, numberedB, force bool) bool {
+func (j *groupJoiner) join(a, b int32, numberedA, numberedB, force bool) bool {
 	ra, rb := j.find(a), j.find(b)
 	if numberedA {
 		j.numbered[ra] = true
@@ -421,9 +428,20 @@ func resolveIdentity(ctx context.Context, conn *sql.Conn, runID int64, cfg Linka
 	return step("identity/89_reset.sql")
 }
 
-// clusterGroups reads the edges (identity/61_edges.sql), joins groups along them, and writes
-// each joined group's cluster to identity_union.
+// clusterGroups reads the edges (identity/61_edges.sql), joins groups along them, and
+// appends each joined group's cluster to identity_union.
 func clusterGroups(ctx context.Context, conn *sql.Conn, threshold float64) error {
+	var n int64
+	count, err := sqlfiles.File("identity/63_node_count.sql")
+	if err != nil {
+		return err
+	}
+	if err := conn.QueryRowContext(ctx, count).Scan(&n); err != nil {
+		return fmt.Errorf("identity/63_node_count.sql: %w", err)
+	}
+	if n >= math.MaxInt32 {
+		return fmt.Errorf("identity resolution: %d local ids, more than the clustering step's 32-bit ids hold", n)
+	}
 	text, err := sqlfiles.File("identity/61_edges.sql")
 	if err != nil {
 		return err
@@ -432,8 +450,7 @@ func clusterGroups(ctx context.Context, conn *sql.Conn, threshold float64) error
 	if err != nil {
 		return fmt.Errorf("identity/61_edges.sql: %w", err)
 	}
-	j := &groupJoiner{parent: map[int64]int64{}, numbered: map[int64]bool{}}
-	via := map[int64]string{}
+	j := newGroupJoiner(int(n))
 	for rows.Next() {
 		var kind string
 		var a, b int64
@@ -443,8 +460,16 @@ func clusterGroups(ctx context.Context, conn *sql.Conn, threshold float64) error
 			rows.Close()
 			return err
 		}
-		if j.join(a, b, detA, detB, kind == "merge") {
-			via[a], via[b] = kind, kind
+		if a < 1 || b < 1 || a > n || b > n {
+			rows.Close()
+			return fmt.Errorf("identity/61_edges.sql: group %d or %d outside 1..%d", a, b, n)
+		}
+		if j.join(int32(a), int32(b), detA, detB, kind == "merge") {
+			for _, g := range []int64{a, b} {
+				if j.via[g] == 0 {
+					j.via[g] = kind[0]
+				}
+			}
 		}
 	}
 	if err := rows.Close(); err != nil {
@@ -453,13 +478,26 @@ func clusterGroups(ctx context.Context, conn *sql.Conn, threshold float64) error
 	if err := rows.Err(); err != nil {
 		return err
 	}
-	groups := make([]int64, 0, len(j.parent))
-	clusters := make([]int64, 0, len(j.parent))
-	vias := make([]string, 0, len(j.parent))
-	for g := range j.parent {
-		if r := j.find(g); r != g || len(via[g]) > 0 {
-			groups, clusters, vias = append(groups, g), append(clusters, r), append(vias, via[g])
+	var app *duckdb.Appender
+	if err := conn.Raw(func(dc any) error {
+		var err error
+		app, err = duckdb.NewAppender(dc.(driver.Conn), "temp", "main", "identity_union")
+		return err
+	}); err != nil {
+		return fmt.Errorf("appender for identity_union: %w", err)
+	}
+	for g := int32(1); g <= int32(n); g++ {
+		if j.via[g] == 0 {
+			continue
+		}
+		via := "score"
+		if j.via[g] == 'm' {
+			via = "merge"
+		}
+		if err := app.AppendRow(int64(g), int64(j.find(g)), via); err != nil {
+			app.Close()
+			return fmt.Errorf("identity_union: %w", err)
 		}
 	}
-	return sqlfiles.Exec(ctx, conn, "identity/62_union_insert.sql", groups, clusters, vias)
+	return app.Close()
 }

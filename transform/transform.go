@@ -1,8 +1,8 @@
 // Package transform runs the SQL models that turn raw.* into the common model: staging
 // per provider, the quality rules, identity resolution (the master patient index, identity.go
 // and sql/identity) and core, then the ledger's reconciliation.
-// Quality, core and the ledger's reconciliation run in one transaction, so a failed run
-// leaves the last good core, quarantine and ledger in place.
+// Staging commits first; then the quality rules with identity resolution; then core and the
+// ledger's reconciliation, so that a failed run leaves the last good core and ledger in place.
 package transform
 
 import (
@@ -43,9 +43,20 @@ func (e *ConservationError) Error() string {
 // rawTables are every raw table: each is checked for duplicate records, and its quarantined
 // rows get their original record attached.
 func Run(ctx context.Context, conn *sql.Conn, runID int64, providers []string, rawTables []RawTable, linkage Linkage, log *slog.Logger) (steps []Step, err error) {
+	memory, _ := sqlfiles.File("ops/memory_usage.sql")
 	done := func(name string, seconds float64) {
 		steps = append(steps, Step{Name: name, Seconds: seconds})
-		log.Debug("sql step", "file", name, "seconds", seconds)
+		if !log.Enabled(ctx, slog.LevelDebug) {
+			return
+		}
+		// With --verbose, what DuckDB holds after each step: where a memory limit bites.
+		var mem, tmp float64
+		var largest sql.NullString
+		if err := conn.QueryRowContext(ctx, memory).Scan(&mem, &tmp, &largest); err != nil {
+			log.Debug("sql step", "file", name, "seconds", seconds)
+			return
+		}
+		log.Debug("sql step", "file", name, "seconds", seconds, "duckdb_memory_mb", mem, "duckdb_temporary_mb", tmp, "largest", largest.String)
 	}
 	// Staging is committed on its own, before the rest. It is scratch space no analyst
 	// reads, and DuckDB's planner sees no rows in tables filled earlier in the same
@@ -90,13 +101,23 @@ func Run(ctx context.Context, conn *sql.Conn, runID int64, providers []string, r
 			}
 			done("templates/quarantine_record.sql "+table.Name, time.Since(start).Seconds())
 		}
-		if err := resolveIdentity(ctx, conn, runID, linkage, done); err != nil {
-			return err
-		}
+		return resolveIdentity(ctx, conn, runID, linkage, done)
+	})
+	if err != nil {
+		return steps, err
+	}
+	// The golden record and the clinical tables commit on their own, after the rules and the
+	// links they rest on. DuckDB keeps every table a transaction made, dropped or not, until
+	// it ends: identity resolution's scratch tables (hundreds of MB at millions of local ids)
+	// would otherwise hold memory the golden record needs under a small memory limit. A
+	// failure here leaves the last good core.person and clinical tables beside this run's
+	// links; person_ids are stable, so those still point at the right people (an id merged
+	// since is followed through core.person_id_event).
+	err = sqlfiles.InTransaction(ctx, conn, func() error {
 		if err := sqlfiles.ExecDir(ctx, conn, "core", done); err != nil {
 			return err
 		}
-		start = time.Now()
+		start := time.Now()
 		if err := sqlfiles.Exec(ctx, conn, "ops/reconcile_ledger.sql"); err != nil {
 			return err
 		}

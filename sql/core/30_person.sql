@@ -10,6 +10,11 @@
 -- and it is always the smaller. The linked records go to a temporary table first, which
 -- DuckDB can spill to disk, so that the join's and the aggregate's memory are not needed at once.
 SET disabled_optimizers = 'join_order,build_side_probe_side';
+-- One thread for this file: each thread keeps its own partial aggregates of the golden
+-- record, and under a small memory limit two sets do not fit beside the transaction's
+-- other data. The configured thread count is restored at the end.
+SET VARIABLE ccare_threads = current_setting('threads');
+SET threads = 1;
 
 -- Each provider as one bit, so that how many providers know a person is a fixed-size
 -- aggregate (bit_or) that can spill, where count(DISTINCT provider) keeps a set per person
@@ -24,8 +29,13 @@ CREATE OR REPLACE TEMP TABLE person_survivorship_records AS
     SELECT l.person_id, CASE WHEN nhs_number_valid(p.nhs_number) THEN p.nhs_number END AS nhs_number,
            p.nhs_number_raw IS NOT NULL AS any_number, p.family_name, p.given_name, p.birth_date, p.sex, p.postcode, p.practice_code,
            pr.bit AS provider_bit, f.received_at,
-           -- lowest first: the most trusted source, then its most recent record
-           (CAST(pr.trust_rank AS HUGEINT) << 100) - record_order(p._file_id, p._row_number) AS survivorship
+           -- lowest first: the most trusted source, then its most recent record; in 64 bits
+           -- (trust rank, then file and row in 20 and 32 bits), as the aggregate below keeps
+           -- one per attribute and person
+           CASE WHEN p._file_id >= 1048576 OR p._row_number >= 4294967296
+                THEN error('core/30_person.sql: file id or row number too large for the survivorship key') END AS too_large,
+           (CAST(pr.trust_rank AS BIGINT) << 53)
+               + ((CAST(1 AS BIGINT) << 52) - 1 - ((CAST(p._file_id AS BIGINT) << 32) + p._row_number)) AS survivorship
     FROM staging.person_record p
     JOIN core.person_link l ON l.provider = p._provider AND l.local_id = p.local_id AND l.person_id IS NOT NULL
     JOIN person_provider_bit pr ON pr.provider = p._provider
@@ -71,3 +81,4 @@ FROM golden g;
 DROP TABLE person_survivorship_records;
 DROP TABLE person_provider_bit;
 RESET disabled_optimizers;
+SET threads = getvariable('ccare_threads');

@@ -80,3 +80,4 @@ FROM identity_evidence e
 LEFT JOIN identity_number_birth nb ON nb.nhs_number = e.nhs_number;
 
 DROP TABLE identity_number_birth;
+DROP TABLE identity_evidence;

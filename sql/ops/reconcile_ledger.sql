@@ -17,8 +17,11 @@ FROM (
         SELECT entity, _provider, _feed, _file_sha256, count(*) AS n FROM core_rows GROUP BY ALL
     ),
     quarantined AS (
-        SELECT provider, feed, file_sha256, count(DISTINCT row_number) AS n
-        FROM quality.quarantine GROUP BY ALL
+        -- a row held by two rules counts once: DISTINCT as a grouping, which can spill to
+        -- disk, rather than count(DISTINCT …), a set per file held in memory
+        SELECT provider, feed, file_sha256, count(*) AS n
+        FROM (SELECT DISTINCT provider, feed, file_sha256, row_number FROM quality.quarantine)
+        GROUP BY ALL
     ),
     -- A primary row is superseded when a later row of the same record passed the rules.
     primary_rows AS (

@@ -17,29 +17,28 @@ import (
 //
 //	go test ./pipelines -run '^$' -bench 'Nightly1GB' -benchtime 1x -timeout 60m
 
-// volumeMemoryLimit and volumeThreads are duckdb.memory_limit and duckdb.threads as a
-// deployment with 500 MB to spare would set them. DuckDB's resident memory runs well above
-// its limit (allocations outside the buffer pool and allocator slack: about 250 MB more while
-// landing ten million rows), so the limit is about a quarter of the budget; and each thread
-// keeps its own hash tables, so one thread leaves the limit to one set (two threads need
-// about 192MB, and then peak near 480 MB). CCARE_BENCH_MEMORY_LIMIT and CCARE_BENCH_THREADS
-// override them.
-const (
-	volumeMemoryLimit = "128MB"
-	volumeThreads     = "1"
-)
+// volumeMemoryLimit is duckdb.memory_limit as a deployment with 500 MB to spare would set
+// it. DuckDB's resident memory runs well above its limit (allocations outside the buffer
+// pool and allocator slack: about 250 MB more while landing ten million rows), so the limit
+// is about a quarter of the budget. CCARE_BENCH_MEMORY_LIMIT overrides it.
+//
+// duckdb.threads is the other lever: each thread keeps its own hash tables. The HL7 batch
+// carries 900,000 patients through identity resolution and the golden record, and at 128MB
+// needs one thread (two threads need 192MB, and then peak near 480 MiB); the pg_dump carries
+// no patients and runs with one thread per core. CCARE_BENCH_THREADS overrides both.
+const volumeMemoryLimit = "128MB"
 
 // BenchmarkPgDumpNightly1GB: a 1 GB nbt-cdw dump in the diagnoses feed.
 func BenchmarkPgDumpNightly1GB(b *testing.B) {
-	benchVolume(b, "pgdump", filepath.Join("nbt-cdw", "diagnoses", "CDW_nightly_20261101.sql"), synth.WriteCDWVolume)
+	benchVolume(b, "pgdump", "0", filepath.Join("nbt-cdw", "diagnoses", "CDW_nightly_20261101.sql"), synth.WriteCDWVolume)
 }
 
 // BenchmarkHL7Nightly1GB: a 1 GB nbt-pas ADT batch file in the adt feed.
 func BenchmarkHL7Nightly1GB(b *testing.B) {
-	benchVolume(b, "hl7", filepath.Join("nbt-pas", "adt", "ADT_20261101.hl7"), synth.WriteADTVolume)
+	benchVolume(b, "hl7", "1", filepath.Join("nbt-pas", "adt", "ADT_20261101.hl7"), synth.WriteADTVolume)
 }
 
-func benchVolume(b *testing.B, name, file string, write func(io.Writer, int64) (int64, error)) {
+func benchVolume(b *testing.B, name, threads, file string, write func(io.Writer, int64) (int64, error)) {
 	mb := 1024
 	if v, err := strconv.Atoi(os.Getenv("CCARE_VOLUME_MB")); err == nil && v > 0 {
 		mb = v
@@ -53,7 +52,7 @@ func benchVolume(b *testing.B, name, file string, write func(io.Writer, int64) (
 		b.Setenv("CCARE_BENCH_MEMORY_LIMIT", volumeMemoryLimit)
 	}
 	if os.Getenv("CCARE_BENCH_THREADS") == "" {
-		b.Setenv("CCARE_BENCH_THREADS", volumeThreads)
+		b.Setenv("CCARE_BENCH_THREADS", threads)
 	}
 	b.ResetTimer()
 	for range b.N {

@@ -142,16 +142,7 @@ func reportLinkage(b *testing.B, dir string) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	f, err := os.Open(filepath.Join(dir, "truth", "person_links.csv"))
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer f.Close()
-	truth, err := linkage.ReadTruth(f, f.Name())
-	if err != nil {
-		b.Fatal(err)
-	}
-	s := linkage.ScoreLinks(links, truth)
+	s := linkage.ScoreLinks(links, truthLinks(b, dir))
 	b.ReportMetric(seconds, "identity-s")
 	b.ReportMetric(s.Precision(), "precision")
 	b.ReportMetric(s.Recall(), "recall")

@@ -35,18 +35,7 @@ func TestLinkageOnTheDemoCommunity(t *testing.T) {
 		t.Fatal(err)
 	}
 	c := &community{cfg: cfg}
-	truthOf := func() map[linkage.LocalID]string {
-		f, err := os.Open(filepath.Join(dir, "truth", "person_links.csv"))
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer f.Close()
-		truth, err := linkage.ReadTruth(f, f.Name())
-		if err != nil {
-			t.Fatal(err)
-		}
-		return truth
-	}
+	truthOf := func() map[linkage.LocalID]string { return truthLinks(t, dir) }
 	links := func() map[linkage.LocalID]int64 {
 		db := c.db(t)
 		defer db.Close()
@@ -134,4 +123,19 @@ func TestLinkageOnTheDemoCommunity(t *testing.T) {
 	if score.Precision() < 0.999 || score.Recall() < 0.97 {
 		t.Errorf("day 2: pairwise precision %.5f, recall %.5f", score.Precision(), score.Recall())
 	}
+}
+
+// truthLinks reads the generator's truth/person_links.csv under dir.
+func truthLinks(tb testing.TB, dir string) map[linkage.LocalID]string {
+	tb.Helper()
+	f, err := os.Open(filepath.Join(dir, "truth", "person_links.csv"))
+	if err != nil {
+		tb.Fatal(err)
+	}
+	defer f.Close()
+	truth, err := linkage.ReadTruth(f, f.Name())
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return truth
 }

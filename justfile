@@ -36,7 +36,7 @@ fuzz TIME="60s":
     #!/usr/bin/env sh
     set -e
     for target in FuzzCSV FuzzXLSX FuzzXLSXWorkbook FuzzFixedWidth FuzzHL7v2 FuzzPgDump FuzzFHIR FuzzSQLite; do
-        go test ./extract -run '^$' -fuzz "^$target\$" -fuzztime {{TIME}}
+        go test ./extract -run '^$' -fuzz "^$target\$" -fuzztime {{TIME}} -fuzzminimizetime 5s
     done
     go test ./pipelines -run '^$' -fuzz '^FuzzParseConfig$' -fuzztime {{TIME}}
 

@@ -5,33 +5,24 @@ import (
 	"testing"
 )
 
+// joinEdge is one join the test asks for and whether it should succeed.
+type joinEdge struct {
+	a, b         int32
+	numA, numB   bool
+	force, joins bool
+}
+
 func TestGroupJoiner(t *testing.T) {
 	for _, tt := range []struct {
 		name  string
-		edges []struct {
-			a, b         int32
-			numA, numB   bool
-			force, joins bool
-		}
+		edges []joinEdge
 		roots map[int32]int32 // group → expected root
 	}{
-		{"a score joins an open group to a numbered one, and another open one to both", []struct {
-			a, b         int32
-			numA, numB   bool
-			force, joins bool
-		}{{2, 1, false, true, false, true}, {3, 2, false, false, false, true}},
+		{"a score joins an open group to a numbered one, and another open one to both", []joinEdge{{2, 1, false, true, false, true}, {3, 2, false, false, false, true}},
 			map[int32]int32{1: 1, 2: 1, 3: 1}},
-		{"a score never joins two numbered groups, even through an open one", []struct {
-			a, b         int32
-			numA, numB   bool
-			force, joins bool
-		}{{3, 1, false, true, false, true}, {3, 2, false, true, false, false}},
+		{"a score never joins two numbered groups, even through an open one", []joinEdge{{3, 1, false, true, false, true}, {3, 2, false, true, false, false}},
 			map[int32]int32{1: 1, 2: 2, 3: 1}},
-		{"a provider's merge joins two numbered groups", []struct {
-			a, b         int32
-			numA, numB   bool
-			force, joins bool
-		}{{4, 2, true, true, true, true}},
+		{"a provider's merge joins two numbered groups", []joinEdge{{4, 2, true, true, true, true}},
 			map[int32]int32{2: 2, 4: 2}},
 	} {
 		t.Run(tt.name, func(t *testing.T) {

@@ -245,11 +245,10 @@ func cloneLevels(in []map[int]float64) []map[int]float64 {
 type groupJoiner struct {
 	parent   []int32
 	numbered []bool // by root
-	via      []byte // how the group was joined: 0 not, 'm' merge, 's' score
 }
 
 func newGroupJoiner(n int) *groupJoiner {
-	j := &groupJoiner{parent: make([]int32, n+1), numbered: make([]bool, n+1), via: make([]byte, n+1)}
+	j := &groupJoiner{parent: make([]int32, n+1), numbered: make([]bool, n+1)}
 	for i := range j.parent {
 		j.parent[i] = int32(i)
 	}
@@ -429,7 +428,7 @@ func resolveIdentity(ctx context.Context, conn *sql.Conn, runID int64, cfg Linka
 }
 
 // clusterGroups reads the edges (identity/61_edges.sql), joins groups along them, and
-// appends each joined group's cluster to identity_union.
+// appends to identity_union the cluster of each group joined to another.
 func clusterGroups(ctx context.Context, conn *sql.Conn, threshold float64) error {
 	var n int64
 	count, err := sqlfiles.File("identity/63_node_count.sql")
@@ -464,13 +463,7 @@ func clusterGroups(ctx context.Context, conn *sql.Conn, threshold float64) error
 			rows.Close()
 			return fmt.Errorf("identity/61_edges.sql: group %d or %d outside 1..%d", a, b, n)
 		}
-		if j.join(int32(a), int32(b), detA, detB, kind == "merge") {
-			for _, g := range []int64{a, b} {
-				if j.via[g] == 0 {
-					j.via[g] = kind[0]
-				}
-			}
-		}
+		j.join(int32(a), int32(b), detA, detB, kind == "merge")
 	}
 	if err := rows.Close(); err != nil {
 		return err
@@ -486,15 +479,13 @@ func clusterGroups(ctx context.Context, conn *sql.Conn, threshold float64) error
 	}); err != nil {
 		return fmt.Errorf("appender for identity_union: %w", err)
 	}
+	// Only groups joined to a lower one: every other group is its own cluster.
 	for g := int32(1); g <= int32(n); g++ {
-		if j.via[g] == 0 {
+		root := j.find(g)
+		if root == g {
 			continue
 		}
-		via := "score"
-		if j.via[g] == 'm' {
-			via = "merge"
-		}
-		if err := app.AppendRow(int64(g), int64(j.find(g)), via); err != nil {
+		if err := app.AppendRow(int64(g), int64(root)); err != nil {
 			app.Close()
 			return fmt.Errorf("identity_union: %w", err)
 		}

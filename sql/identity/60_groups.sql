@@ -2,7 +2,7 @@
 -- deterministically on one NHS number form one group (named by its lowest node id); an open
 -- local id is a group of its own. identity_merge: the provider's own merges (HL7 A40, the
 -- latest word on each merged-away id) as pairs of node ids. identity_union, filled by the
--- clustering step (transform, Go), says which cluster each joined group went to.
+-- clustering step (transform, Go), says which cluster each group joined to another went to.
 CREATE OR REPLACE TEMP TABLE identity_group AS
 SELECT r.node_id, r.provider, r.local_id, r.det_key, coalesce(d.group_id, r.node_id) AS group_id,
        r.det_key IS NOT NULL AS det
@@ -29,4 +29,4 @@ SELECT m.provider, m.merged_id, m.survivor_id, m.merged_node, r.node_id AS survi
 FROM identity_record r
 JOIN merged m ON m.provider = r.provider AND m.survivor_id = r.local_id;
 
-CREATE OR REPLACE TEMP TABLE identity_union (group_id BIGINT NOT NULL, cluster_id BIGINT NOT NULL, via VARCHAR NOT NULL);
+CREATE OR REPLACE TEMP TABLE identity_union (group_id BIGINT NOT NULL, cluster_id BIGINT NOT NULL);

@@ -67,26 +67,35 @@ func readHL7v2(r io.Reader, wanted []string) (*hl7File, error) {
 	}, nil
 }
 
-// hl7Locator is a parsed column locator: SEG-field[selector].component.subcomponent.
+// hl7Locator is a parsed column locator: SEG(occurrence)-field[selector].component.subcomponent.
 type hl7Locator struct {
-	text      string
-	seg       string
-	field     int
-	rep       int    // 1-based repetition, 0 = first (or the one selected by idType)
-	idType    string // select the repetition whose component 5 (CX identifier type) is this
-	component int    // 0 = the whole repetition
-	sub       int    // 0 = the whole component
+	text       string
+	seg        string
+	occurrence int // 1-based: which of the message's segments with this id; 1 unless given
+	field      int
+	rep        int    // 1-based repetition, 0 = first (or the one selected by idType)
+	idType     string // select the repetition whose component 5 (CX identifier type) is this
+	component  int    // 0 = the whole repetition
+	sub        int    // 0 = the whole component
 }
 
-var hl7LocatorPattern = regexp.MustCompile(`^([A-Za-z0-9]{3})-([0-9]+)(?:\[([^\]]+)\])?(?:\.([0-9]+))?(?:\.([0-9]+))?$`)
+var hl7LocatorPattern = regexp.MustCompile(`^([A-Za-z0-9]{3})(?:\(([0-9]+)\))?-([0-9]+)(?:\[([^\]]+)\])?(?:\.([0-9]+))?(?:\.([0-9]+))?$`)
 
 func parseHL7Locator(s string) (hl7Locator, error) {
 	m := hl7LocatorPattern.FindStringSubmatch(strings.TrimSpace(s))
 	if m == nil {
 		return hl7Locator{}, fmt.Errorf("column locator %q: want SEG-field[.component[.subcomponent]], "+
-			"optionally with a repetition [n] or identifier type [NH] after the field, e.g. PID-3[NH].1", s)
+			"optionally with a segment occurrence (n) after the segment and a repetition [n] or "+
+			"identifier type [NH] after the field, e.g. PID-3[NH].1 or PID(2)-3[PI].1", s)
 	}
-	l := hl7Locator{text: s, seg: strings.ToUpper(m[1])}
+	l := hl7Locator{text: s, seg: strings.ToUpper(m[1]), occurrence: 1}
+	if m[2] != "" {
+		l.occurrence, _ = strconv.Atoi(m[2])
+		if l.occurrence < 1 {
+			return hl7Locator{}, fmt.Errorf("column locator %q: segment occurrences are numbered from 1", s)
+		}
+	}
+	m = append(m[:2], m[3:]...)
 	l.field, _ = strconv.Atoi(m[2])
 	if l.field < 1 {
 		return hl7Locator{}, fmt.Errorf("column locator %q: fields are numbered from 1", s)
@@ -201,8 +210,9 @@ type hl7File struct {
 	messages int64
 	// The fields of the segment the last locator read, split once: locators of the same
 	// segment usually come together, and PV1-44 should not mean scanning 44 separators.
-	cacheSeg    string
-	cacheFields [][]byte
+	cacheSeg        string
+	cacheOccurrence int
+	cacheFields     [][]byte
 }
 
 func (f *hl7File) Header() []string { return f.header }
@@ -352,7 +362,7 @@ func clip(b []byte) string {
 
 // value finds what a locator points at in the current message ("" if absent).
 func (f *hl7File) value(l hl7Locator, d hl7Delims) string {
-	fields := f.segmentFields(l.seg, d)
+	fields := f.segmentFields(l.seg, l.occurrence, d)
 	if fields == nil {
 		return ""
 	}
@@ -385,23 +395,26 @@ func (f *hl7File) value(l hl7Locator, d hl7Delims) string {
 	return unescapeHL7(v, d)
 }
 
-// segmentFields splits the message's first segment with this id into its fields (the id
-// is fields[0]), or returns nil if the message has no such segment.
-func (f *hl7File) segmentFields(id string, d hl7Delims) [][]byte {
-	if f.cacheSeg == id {
+// segmentFields splits the message's nth segment with this id into its fields (the id is
+// fields[0]), or returns nil if the message has fewer such segments.
+func (f *hl7File) segmentFields(id string, nth int, d hl7Delims) [][]byte {
+	if f.cacheSeg == id && f.cacheOccurrence == nth {
 		return f.cacheFields
 	}
 	var seg []byte
+	seen := 0
 	for _, s := range f.segments {
 		if s.id == id {
-			seg = f.msg[s.start:s.end]
-			break
+			if seen++; seen == nth {
+				seg = f.msg[s.start:s.end]
+				break
+			}
 		}
 	}
 	if seg == nil {
 		return nil
 	}
-	f.cacheSeg, f.cacheFields = id, f.cacheFields[:0]
+	f.cacheSeg, f.cacheOccurrence, f.cacheFields = id, nth, f.cacheFields[:0]
 	for {
 		i := bytes.IndexByte(seg, d.field)
 		if i < 0 {

@@ -11,11 +11,11 @@ import (
 )
 
 // hl7TestColumns are the locators the golden cases read: the nbt-pas feed's, plus a few
-// that exercise MSH-1/MSH-2, numbered repetitions and subcomponents.
+// that exercise MSH-1/MSH-2, numbered repetitions, subcomponents and segment occurrences.
 var hl7TestColumns = []string{
 	"MSH-9.2", "MSH-10", "MSH-7", "PID-3[NH].1", "PID-3[PI].1", "PID-5.1", "PID-5.2", "PID-7", "PID-8",
 	"PID-11.5", "PV1-2", "PV1-3.1", "PV1-19", "PV1-44", "PV1-45", "MRG-1[PI].1",
-	"MSH-1", "MSH-2", "PID-3[2]", "PID-3.1.2", "ZZZ-1",
+	"PID(2)-3[PI].1", "MSH-1", "MSH-2", "PID-3[2]", "PID-3.1.2", "ZZZ-1", "PID(3)-5.1",
 }
 
 func TestHL7v2Golden(t *testing.T) {
@@ -60,6 +60,7 @@ func TestHL7v2Locators(t *testing.T) {
 		ok  bool
 	}{
 		{"PID-3[NH].1", true}, {"MSH-9.2", true}, {"PV1-19", true}, {"pid-5.1.2", true}, {"PID-3[2]", true},
+		{"PID(2)-3[PI].1", true}, {"PID(0)-3", false}, {"PID()-3", false}, {"PID(2)3", false},
 		{"PID", false}, {"PID-0", false}, {"PID-3[0]", false}, {"PID-3.0", false}, {"PID3", false}, {"PID-3[NH", false},
 	} {
 		_, err := parseHL7Locator(tt.loc)

@@ -398,21 +398,8 @@ func TestEndToEndAgainstTruth(t *testing.T) {
 		}
 	})
 
-	t.Run("an HL7 A40 merge leaves one person with both local ids linked", func(t *testing.T) {
-		// Every merge whose survivor is linked: the merged-away id is linked to the same person.
-		const q = `SELECT count(*) FILTER (WHERE gone.person_id IS NOT DISTINCT FROM kept.person_id),
-			count(*) FILTER (WHERE gone.person_id IS DISTINCT FROM kept.person_id)
-			FROM (SELECT DISTINCT merged_mrn, mrn FROM raw.nbt_pas_adt WHERE event = 'A40'
-			      UNION SELECT DISTINCT merged_mrn, mrn FROM raw.nbt_pas_adt_live WHERE event = 'A40') m
-			JOIN core.person_link kept ON kept.provider = 'nbt-pas' AND kept.local_id = m.mrn AND kept.person_id IS NOT NULL
-			JOIN core.person_link gone ON gone.provider = 'nbt-pas' AND gone.local_id = m.merged_mrn`
-		var same, differ int64
-		if err := db.QueryRow(q).Scan(&same, &differ); err != nil {
-			t.Fatal(err)
-		}
-		if same == 0 || differ != 0 {
-			t.Errorf("A40 merges: %d merged-away ids share the survivor's person, %d do not", same, differ)
-		}
+	t.Run("an HL7 A40 merge leaves one person with both local ids linked, unless an A37 took it back", func(t *testing.T) {
+		checkHL7Merges(t, db)
 		if n := count(t, db, "SELECT count(*) FROM core.person_link WHERE provider = 'nbt-pas' AND match_method = 'merge'"); n == 0 {
 			t.Error("no local id is linked by a merge alone")
 		}
@@ -628,4 +615,51 @@ func checkHabitCounts(t *testing.T, c *community, db *sql.DB) {
 	if habits < 10 {
 		t.Errorf("only %d (rule, provider) habit counts compared: the generator injects too few habits for this test to prove much", habits)
 	}
+}
+
+// checkHL7Merges: every nbt-pas A40 whose survivor is linked leaves the merged-away id in
+// the survivor's person, unless a later A37 unlinked the pair (a mistaken merge of two
+// people), which leaves them apart. It returns the merges taken back.
+func checkHL7Merges(t *testing.T, db *sql.DB) (takenBack int64) {
+	t.Helper()
+	const q = `WITH adt AS (
+			SELECT event, mrn, merged_mrn, unlinked_mrn, message_time FROM raw.nbt_pas_adt
+			UNION ALL SELECT event, mrn, merged_mrn, unlinked_mrn, message_time FROM raw.nbt_pas_adt_live),
+		m AS (
+			SELECT DISTINCT a.mrn, a.merged_mrn, EXISTS (
+				SELECT 1 FROM adt u WHERE u.event = 'A37' AND u.message_time > a.message_time
+				AND ((u.mrn = a.mrn AND u.unlinked_mrn = a.merged_mrn) OR (u.mrn = a.merged_mrn AND u.unlinked_mrn = a.mrn))
+			) AS taken_back
+			FROM adt a WHERE a.event = 'A40')
+		SELECT taken_back, count(*) FILTER (WHERE gone.person_id IS NOT DISTINCT FROM kept.person_id),
+			count(*) FILTER (WHERE gone.person_id IS DISTINCT FROM kept.person_id)
+		FROM m
+		JOIN core.person_link kept ON kept.provider = 'nbt-pas' AND kept.local_id = m.mrn AND kept.person_id IS NOT NULL
+		JOIN core.person_link gone ON gone.provider = 'nbt-pas' AND gone.local_id = m.merged_mrn
+		GROUP BY taken_back`
+	rows, err := db.Query(q)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	var same, differ [2]int64
+	for rows.Next() {
+		var back bool
+		var s, d int64
+		if err := rows.Scan(&back, &s, &d); err != nil {
+			t.Fatal(err)
+		}
+		i := 0
+		if back {
+			i = 1
+		}
+		same[i], differ[i] = s, d
+	}
+	if same[0] == 0 || differ[0] != 0 {
+		t.Errorf("A40 merges: %d merged-away ids share the survivor's person, %d do not", same[0], differ[0])
+	}
+	if same[1] != 0 {
+		t.Errorf("A40 merges taken back by an A37: %d still share a person (and %d do not)", same[1], differ[1])
+	}
+	return same[1] + differ[1]
 }

@@ -67,6 +67,11 @@ func TestLinkageOnTheDemoCommunity(t *testing.T) {
 			t.Errorf("no %s: %s", q.what, q.q)
 		}
 	}
+	if n := checkHL7Merges(t, db); n == 0 {
+		t.Error("no A40 of the demo community was taken back by an A37")
+	} else {
+		t.Logf("day 1: %d mistaken A40 merges taken back by an A37, the pairs left apart", n)
+	}
 	db.Close()
 
 	// The next day: new files, the same people.

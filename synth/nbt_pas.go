@@ -9,7 +9,7 @@ import (
 
 // nbt-pas: the North Bristol patient administration system. It sends HL7 v2.4 ADT
 // messages (A01 admit, A02 transfer, A03 discharge, A04 register, A08 update, A31 update
-// person, A40 merge) about the last 30 days of activity. Two files a day: the nightly
+// person, A40 merge, A37 unlink) about the last 30 days of activity. Two files a day: the nightly
 // batch (feed adt: FHS/BHS envelope, segments ending in \r) and the interface engine's
 // capture of the live MLLP stream (feed adt_live: every message framed 0x0B … 0x1C 0x0D).
 // A patient's messages all go to one of the two, in time order.
@@ -19,7 +19,9 @@ import (
 // for a date after D (future_date); NHS number spaced, missing or mistyped, the same way
 // in all of a patient's messages (it is what the PAS holds). Some patients were first
 // registered in a hurry under a second hospital number without an NHS number, and the
-// two numbers were later merged by an A40.
+// two numbers were later merged by an A40. Now and then a clerk merges another patient's
+// hospital number into this one by mistake (A40) and takes it back a few hours later with
+// an A37 naming both patients (PID and a second PID): the two stay different people.
 //
 // Fates, keyed as the warehouse keys them (the person's local id, PID-3 of type PI): a
 // readable message is `load` if it is the latest one for its hospital number that passes
@@ -57,6 +59,7 @@ const (
 	rateNBTUnread   = 0.005 // MSH-2 mangled
 	rateNBTFuture   = 0.02  // per visit
 	rateNBTMerged   = 0.08  // known patients with a second, merged hospital number
+	rateNBTMistaken = 0.004 // known patients into whom another's number is merged by mistake, then unlinked
 	shareNBTLive    = 0.30  // patients whose messages come in the live capture
 	nbtVisitClasses = "IOE"
 )
@@ -107,6 +110,7 @@ type nbtMessage struct {
 	admit    time.Time
 	disch    time.Time
 	merged   string // MRG-1 for A40
+	unlinked []byte // the second PID segment of an A37
 	future   bool
 	unread   bool
 	copies   int
@@ -201,6 +205,9 @@ func (f *nbtFeed) person(i int, k nbtKnowledge) (int, error) {
 		}
 		f.msgs = append(f.msgs, &nbtMessage{at: at, event: "A40", mrn: mrn, withNHS: true, class: 'N', merged: g.nbtMRN(i, true)})
 	}
+	if r.Float64() < rateNBTMistaken {
+		f.mistakenMerge(i, mrn)
+	}
 	for _, m := range f.msgs {
 		u := r.Float64()
 		m.copies = 1
@@ -214,6 +221,37 @@ func (f *nbtFeed) person(i int, k nbtKnowledge) (int, error) {
 		f.render(m, p, f.g.shownAs(saltPASPatients, i, true), nhs, f.control)
 	}
 	return f.emit(p, g.personKey(i), label)
+}
+
+// mistakenMerge appends an A40 that merges another known patient's hospital number into
+// mrn, and the A37 that unlinks them one to six hours later, both before the cutoff.
+func (f *nbtFeed) mistakenMerge(i int, mrn string) {
+	g, r := f.g, f.s.r
+	j := -1
+	for range 64 {
+		k := (i + 1 + r.IntN(997)) % len(g.people)
+		if k != i && g.nbtKnows(k).known {
+			j = k
+			break
+		}
+	}
+	if j < 0 {
+		return
+	}
+	other := g.nbtMRN(j, false)
+	at := f.someTime()
+	gap := time.Duration(60+r.IntN(300)) * time.Minute
+	if last := f.cutoff().Add(-gap); at.After(last) {
+		at = last
+	}
+	q := &g.people[j]
+	sh := g.shownAs(saltPASPatients, j, true)
+	pid := "PID|2||" + other + "^^^RVJ^PI||" + hl7Escape.Replace(sh.family) + "^" + hl7Escape.Replace(sh.given) +
+		"||" + strings.ReplaceAll(isoDate(sh.birth), "-", "") + "|" + hl7Sex[q.sex] + "\r"
+	f.msgs = append(f.msgs,
+		&nbtMessage{at: at, event: "A40", mrn: mrn, withNHS: true, class: 'N', merged: other},
+		&nbtMessage{at: at.Add(gap), event: "A37", mrn: mrn, withNHS: true, class: 'N', unlinked: []byte(pid)})
+	slices.SortStableFunc(f.msgs, func(a, b *nbtMessage) int { return a.at.Compare(b.at) })
 }
 
 // nhsHabit draws how the PAS holds the person's NHS number.
@@ -308,7 +346,7 @@ func (f *nbtFeed) visitMessages(mrn string, withNHS bool, class byte, future boo
 
 var nbtStructure = map[string]string{
 	"A01": "ADT_A01", "A02": "ADT_A02", "A03": "ADT_A03", "A04": "ADT_A01", "A08": "ADT_A01",
-	"A31": "ADT_A05", "A40": "ADT_A39",
+	"A31": "ADT_A05", "A40": "ADT_A39", "A37": "ADT_A37",
 }
 
 var hl7Sex = [...]string{"M", "F", "O", "U"}
@@ -359,6 +397,10 @@ func (f *nbtFeed) render(m *nbtMessage, p *person, sh shown, nhs string, control
 		pv1[45] = hl7Time(m.disch)
 	}
 	b = append(b, strings.TrimRight(strings.Join(pv1, "|"), "|")+"\r"...)
+	if m.unlinked != nil {
+		b = append(b, m.unlinked...)
+		b = append(b, "PV1|1|N\r"...)
+	}
 	m.lines = strings.Count(string(b), "\r")
 	if f.live {
 		b = append(b, 0x1c, '\r')

@@ -36,6 +36,9 @@ func splitNBT(data string) []nbtTestMessage {
 		m := &out[len(out)-1]
 		m.text += seg + "\r"
 		id := seg[:3]
+		if _, ok := m.segs[id]; ok && id == "PID" {
+			id = "PID2" // an A37's second patient
+		}
 		if _, ok := m.segs[id]; !ok {
 			m.segs[id] = strings.Split(seg, "|")
 		}
@@ -78,6 +81,14 @@ func checkNBTFile(t *testing.T, dir string, f map[string]string, rows []map[stri
 	if live := f["feed"] == "adt_live"; live != (data[0] == 0x0b) || !live != strings.HasPrefix(string(data), "FHS|") {
 		t.Errorf("%s: framing: live feed %v, starts %q", key, live, data[:4])
 	}
+	// An A37 takes back the A40s of the same pair before it: mistaken merges of two people.
+	unlinkedAt := map[[2]string]int{}
+	for k, m := range msgs {
+		if nbtField(m, "MSH", 9) == "ADT^A37^ADT_A37" {
+			a, b := nbtCX(nbtField(m, "PID", 3), "PI"), nbtCX(nbtField(m, "PID2", 3), "PI")
+			unlinkedAt[[2]string{a, b}], unlinkedAt[[2]string{b, a}] = k, k
+		}
+	}
 	loaded := map[string]int{}
 	for k, row := range rows {
 		m := msgs[k]
@@ -93,8 +104,21 @@ func checkNBTFile(t *testing.T, dir string, f map[string]string, rows []map[stri
 		if links["nbt-pas/"+row["local_id"]] != row["person_key"] {
 			t.Errorf("%s: %s is not linked to %s", where, row["local_id"], row["person_key"])
 		}
-		if mrg := nbtCX(nbtField(m, "MRG", 1), "PI"); mrg != "" && links["nbt-pas/"+mrg] != row["person_key"] {
-			t.Errorf("%s: merged-away %s is not linked to %s", where, mrg, row["person_key"])
+		if mrg := nbtCX(nbtField(m, "MRG", 1), "PI"); mrg != "" {
+			at, unlinked := unlinkedAt[[2]string{row["local_id"], mrg}]
+			switch {
+			case unlinked && at <= k:
+				t.Errorf("%s: the A37 unlinking %s comes before its A40", where, mrg)
+			case unlinked && links["nbt-pas/"+mrg] == row["person_key"]:
+				t.Errorf("%s: %s, merged by mistake and unlinked, is the same person", where, mrg)
+			case !unlinked && links["nbt-pas/"+mrg] != row["person_key"]:
+				t.Errorf("%s: merged-away %s is not linked to %s", where, mrg, row["person_key"])
+			}
+		}
+		if other := nbtCX(nbtField(m, "PID2", 3), "PI"); other != "" {
+			if links["nbt-pas/"+other] == "" || links["nbt-pas/"+other] == row["person_key"] {
+				t.Errorf("%s: the A37 unlinks %s, which is not another known patient", where, other)
+			}
 		}
 		unread := nbtField(m, "MSH", 2) != `^~\&`
 		if unread != (row["reason"] == "unreadable") {

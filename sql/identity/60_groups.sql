@@ -1,7 +1,7 @@
 -- identity_group: each local id's group before any probabilistic link: the local ids linked
 -- deterministically on one NHS number form one group (named by its lowest node id); an open
 -- local id is a group of its own. identity_merge: the provider's own merges (HL7 A40, the
--- latest word on each merged-away id) as pairs of node ids. identity_union, filled by the
+-- latest on each merged-away id, unless an A37 took it back) as pairs of node ids. identity_union, filled by the
 -- clustering step (transform, Go), says which cluster each group joined to another went to.
 CREATE OR REPLACE TEMP TABLE identity_group AS
 SELECT r.node_id, r.provider, r.local_id, r.det_key, coalesce(d.group_id, r.node_id) AS group_id,
@@ -12,13 +12,26 @@ LEFT JOIN (
 ) d ON d.det_key = r.det_key;
 
 CREATE OR REPLACE TEMP TABLE identity_merge AS
-WITH merges AS (
-    SELECT m._provider AS provider, m.merged_id, arg_max(m.survivor_id, record_order(m._file_id, m._row_number)) AS survivor_id
+WITH said AS (
+    SELECT m._provider AS provider, m.action, m.merged_id, m.survivor_id, record_order(m._file_id, m._row_number) AS said_at
     FROM staging.person_merge m
     ANTI JOIN quality.quarantined_rows q
         ON q._provider = m._provider AND q._feed = m._feed
        AND q._file_sha256 = m._file_sha256 AND q._row_number = m._row_number
+),
+latest AS (
+    SELECT provider, merged_id, arg_max(survivor_id, said_at) AS survivor_id, max(said_at) AS said_at
+    FROM said
+    WHERE action = 'merge'
     GROUP BY ALL
+),
+merges AS (
+    -- an unmerge of the same pair said after the merge takes it back
+    SELECT l.provider, l.merged_id, l.survivor_id
+    FROM latest l
+    ANTI JOIN (SELECT * FROM said WHERE action = 'unmerge') u
+        ON u.provider = l.provider AND u.merged_id = l.merged_id AND u.survivor_id = l.survivor_id
+       AND u.said_at > l.said_at
 ),
 merged AS (
     SELECT m.*, r.node_id AS merged_node

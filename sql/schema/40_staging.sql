@@ -117,10 +117,13 @@ CREATE OR REPLACE TABLE staging.care_episode (
     _batch_id BIGINT NOT NULL
 );
 
--- person_merge: a provider saying two of its local ids are one patient (HL7 A40): the
--- merged-away id stays linked to the survivor's person (core/20_person_link.sql). Never
--- _primary: the message that carries the merge stands for itself in another table.
+-- person_merge: a provider saying two of its local ids are one patient (HL7 A40, action
+-- merge), or taking that back (HL7 A37, action unmerge: one row each way round, since an
+-- unlink does not say which id was merged away). The merged-away id is linked to the
+-- survivor's person unless a later unmerge names the same pair (identity/60_groups.sql).
+-- Never _primary: the message that carries the merge stands for itself in another table.
 CREATE OR REPLACE TABLE staging.person_merge (
+    action            VARCHAR NOT NULL, -- merge | unmerge
     merged_id         VARCHAR,      -- the local id merged away
     survivor_id       VARCHAR,      -- the local id that remains
     _provider VARCHAR NOT NULL, _feed VARCHAR NOT NULL, _file_id BIGINT NOT NULL,

@@ -44,6 +44,10 @@ fuzz TIME="60s":
 sql QUERY:
     go run ./cmd/ccare sql "{{QUERY}}"
 
+# The run history: status, seconds per phase, files and rows
+runs:
+    go run ./cmd/ccare runs
+
 # Build the ccare binary
 build:
     go build -o ccare ./cmd/ccare

@@ -31,6 +31,10 @@ func TestMain(m *testing.M) {
 		os.Exit(childNightly(os.Getenv("CCARE_BENCH_DIR")))
 	case "floor":
 		os.Exit(childFloor(os.Getenv("CCARE_BENCH_DIR")))
+	case "run":
+		os.Exit(childRun(os.Getenv("CCARE_BENCH_DIR")))
+	case "query":
+		os.Exit(childQuery(os.Getenv("CCARE_BENCH_DIR")))
 	}
 	fmt.Fprintln(os.Stderr, "unknown CCARE_BENCH_CHILD")
 	os.Exit(2)
@@ -183,6 +187,7 @@ func childNightly(dir string) int {
 	}
 	out := filepath.Join(dir, "bench-out")
 	cfg.Warehouse = filepath.Join(out, "ccare.duckdb")
+	cfg.Published = filepath.Join(out, "published.duckdb")
 	cfg.Lake = filepath.Join(out, "lake")
 	cfg.Reports = filepath.Join(out, "reports")
 	// The 1 GB benchmarks run as a deployment on a small machine would: with duckdb.memory_limit set.

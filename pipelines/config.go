@@ -31,6 +31,7 @@ const DemoConfigName = "(embedded) ccare.yaml"
 type Config struct {
 	Source    string // the file it came from
 	Warehouse string
+	Published string // the read-only copy of the warehouse that analysts query
 	Lake      string
 	Inbox     string
 	Reports   string
@@ -75,6 +76,7 @@ func (f Feed) Target(p Provider) extract.Target {
 // The file's shape as written; decoded strictly so that a misspelt key is an error.
 type configFile struct {
 	Warehouse string         `yaml:"warehouse"`
+	Published string         `yaml:"published"`
 	Lake      string         `yaml:"lake"`
 	Inbox     string         `yaml:"inbox"`
 	Reports   string         `yaml:"reports"`
@@ -183,6 +185,14 @@ func ParseConfig(name string, data []byte, base string) (*Config, error) {
 		return filepath.Join(base, p)
 	}
 	cfg.Warehouse = resolve("warehouse", raw.Warehouse)
+	if raw.Published == "" && cfg.Warehouse != "" {
+		cfg.Published = filepath.Join(filepath.Dir(cfg.Warehouse), "published", filepath.Base(cfg.Warehouse))
+	} else {
+		cfg.Published = resolve("published", raw.Published)
+	}
+	if cfg.Published != "" && filepath.Clean(cfg.Published) == filepath.Clean(cfg.Warehouse) {
+		v.fail("$.published", "published", "must not be the warehouse itself")
+	}
 	cfg.Lake = resolve("lake", raw.Lake)
 	cfg.Inbox = resolve("inbox", raw.Inbox)
 	cfg.Reports = resolve("reports", raw.Reports)

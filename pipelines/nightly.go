@@ -18,6 +18,7 @@ import (
 	"github.com/bnssg-connecting-care/ccare/extract"
 	"github.com/bnssg-connecting-care/ccare/load"
 	"github.com/bnssg-connecting-care/ccare/reports"
+	"github.com/bnssg-connecting-care/ccare/runlock"
 	sqlfiles "github.com/bnssg-connecting-care/ccare/sql"
 	"github.com/bnssg-connecting-care/ccare/transform"
 )
@@ -33,6 +34,11 @@ type RunOptions struct {
 	// rebuilds even when nothing new arrived: after a fix to a mapping, a reader or a rule,
 	// rows that now pass move from quarantine into core.
 	Replay bool
+	// From, with Replay: read again every loaded file (of Providers) received on or after
+	// this moment, quarantined rows or not: a provider's replay after a fix.
+	From time.Time
+	// Wait is how long to wait for another run holding the writer's lock; 0: fail at once.
+	Wait time.Duration
 }
 
 // RunResult is what a run did, for the CLI's closing lines and for tests.
@@ -45,10 +51,12 @@ type RunResult struct {
 	Rejected      []string // one message per rejected file
 	Drift         []string // one message per loaded file with columns its feed's last file lacked
 	Replayed      int      // files read again by a replay
+	ReplayMissing int      // files a replay wanted that are no longer in the inbox
 	// Quarantined rows before and after a replay (of the providers replayed).
 	QuarantinedBefore, QuarantinedAfter int64
 	Rebuilt                             bool // false when nothing new arrived
 	Warehouse                           string
+	Published                           string
 	Lake                                string
 	Reports                             []string
 }
@@ -67,6 +75,9 @@ func Run(ctx context.Context, cfg *Config, opt RunOptions) (res RunResult, err e
 	if opt.Job == "" {
 		opt.Job = "nightly"
 	}
+	if !opt.From.IsZero() {
+		opt.Replay = true
+	}
 	if opt.Job != "nightly" && opt.Job != "hourly" {
 		return res, fmt.Errorf("unknown job %q: nightly or hourly", opt.Job)
 	}
@@ -75,7 +86,17 @@ func Run(ctx context.Context, cfg *Config, opt RunOptions) (res RunResult, err e
 			return res, fmt.Errorf("provider %q is not in %s", p, cfg.Source)
 		}
 	}
-	res.Warehouse = cfg.Warehouse
+	res.Warehouse, res.Published = cfg.Warehouse, cfg.Published
+	// One writer at a time, taken before DuckDB opens the file: a second run gets a message
+	// naming the first, not DuckDB's "could not set lock on file".
+	if err := os.MkdirAll(filepath.Dir(cfg.Warehouse), 0o755); err != nil {
+		return res, fmt.Errorf("warehouse folder: %w", err)
+	}
+	lock, err := runlock.Acquire(ctx, cfg.Warehouse+".lock", opt.Job, opt.Wait)
+	if err != nil {
+		return res, err
+	}
+	defer lock.Release()
 	db, err := load.Open(ctx, cfg.Warehouse, load.Settings{Threads: cfg.DuckDB.Threads, MemoryLimit: cfg.DuckDB.MemoryLimit})
 	if err != nil {
 		return res, err
@@ -91,11 +112,16 @@ func Run(ctx context.Context, cfg *Config, opt RunOptions) (res RunResult, err e
 	if err := refreshProviders(ctx, conn, cfg); err != nil {
 		return res, err
 	}
+	if err := markInterrupted(ctx, conn, lock.Stale, log); err != nil {
+		return res, err
+	}
 	if err := sqlfiles.QueryRow(ctx, conn, "ops/run_start.sql", []any{opt.Job, now()}, &res.RunID); err != nil {
 		return res, err
 	}
 	log.Info("run started", "run_id", res.RunID, "job", opt.Job, "warehouse", cfg.Warehouse)
-	defer func() {
+	finished := false
+	finish := func(err error) error {
+		finished = true
 		res.Status = "succeeded"
 		msg := ""
 		if err != nil {
@@ -106,36 +132,65 @@ func Run(ctx context.Context, cfg *Config, opt RunOptions) (res RunResult, err e
 		if len(res.Rejected) > 0 {
 			msg = strings.TrimPrefix(msg+"; ", "; ") + fmt.Sprintf("%d file(s) rejected", len(res.Rejected))
 		}
-		ferr := sqlfiles.Exec(context.WithoutCancel(ctx), conn, "ops/run_finish.sql", now(), res.Status,
+		return sqlfiles.Exec(context.WithoutCancel(ctx), conn, "ops/run_finish.sql", now(), res.Status,
 			res.FilesNew, res.FilesSkipped, res.FilesRejected, nullable(msg), res.RunID)
-		if err == nil {
-			err = ferr
+	}
+	defer func() {
+		if !finished || err != nil {
+			if ferr := finish(err); err == nil {
+				err = ferr
+			}
 		}
 	}()
+	// The published copy is made last, after the run is recorded as finished, so that it
+	// shows this run as it ended.
+	publish := func() error {
+		if err := finish(nil); err != nil {
+			return err
+		}
+		start := time.Now()
+		if err := load.PublishCopy(ctx, conn, cfg.Warehouse, cfg.Published); err != nil {
+			return err
+		}
+		log.Info("published the read-only copy", "path", cfg.Published, "seconds", round(time.Since(start)))
+		return nil
+	}
 
 	var replay map[string]bool
 	if opt.Replay {
-		if replay, err = replaySet(ctx, conn, opt.Providers); err != nil {
+		if replay, err = replaySet(ctx, conn, opt.Providers, opt.From); err != nil {
 			return res, err
 		}
 		if err := sqlfiles.QueryRow(ctx, conn, "ops/quarantined_count.sql", []any{providerList(opt.Providers)}, &res.QuarantinedBefore); err != nil {
 			return res, err
 		}
-		log.Info("replay: reading again the files that hold quarantined rows", "files", len(replay))
+		if opt.From.IsZero() {
+			log.Info("replay: reading again the files that hold quarantined rows", "files", len(replay))
+		} else {
+			log.Info("replay: reading again the files received since", "from", opt.From, "files", len(replay))
+		}
 	}
 	landed, err := landAll(ctx, conn, cfg, opt, res.RunID, replay, log, &res)
 	if err != nil {
 		return res, err
 	}
-	var built bool
-	if err := sqlfiles.QueryRow(ctx, conn, "ops/core_built.sql", nil, &built); err != nil {
+	if res.ReplayMissing = len(replay) - res.Replayed; opt.Replay && res.ReplayMissing > 0 {
+		log.Warn("replay: files in the ledger are no longer in the inbox; their rows stay as they were loaded", "files", res.ReplayMissing)
+	}
+	var upToDate bool
+	var publishedAt sql.NullTime
+	if err := sqlfiles.QueryRow(ctx, conn, "ops/up_to_date.sql", nil, &upToDate, &publishedAt); err != nil {
 		return res, err
 	}
-	if landed == 0 && built && !opt.Replay {
+	if landed == 0 && upToDate && !opt.Replay {
 		log.Info("nothing new: the warehouse, lake and reports are as the last run left them", "run_id", res.RunID)
 		res.Lake = filepath.Join(cfg.Lake, "current")
 		res.Reports = reports.SummaryPaths(cfg.Reports)
-		return res, nil
+		// A run that died between publishing the lake and copying the warehouse left an old copy.
+		if st, err := os.Stat(cfg.Published); err == nil && st.ModTime().After(publishedAt.Time) {
+			return res, finish(nil)
+		}
+		return res, publish()
 	}
 
 	var providers []string
@@ -185,7 +240,36 @@ func Run(ctx context.Context, cfg *Config, opt RunOptions) (res RunResult, err e
 		return res, err
 	}
 	log.Info("reports written", "paths", strings.Join(res.Reports, ", "))
-	return res, nil
+	if err := sqlfiles.Exec(ctx, conn, "ops/run_published.sql", res.RunID); err != nil {
+		return res, err
+	}
+	return res, publish()
+}
+
+// markInterrupted closes the runs a dead process left 'running'. Only a lock holder may
+// call it: while we hold the lock no other run is alive.
+func markInterrupted(ctx context.Context, conn *sql.Conn, stale *runlock.Holder, log *slog.Logger) error {
+	msg := "interrupted: the process ended without finishing"
+	if stale != nil {
+		msg = fmt.Sprintf("interrupted: the %s ended without finishing (it left the lock stale)", stale)
+	}
+	text, err := sqlfiles.File("ops/runs_interrupted.sql")
+	if err != nil {
+		return err
+	}
+	rows, err := conn.QueryContext(ctx, text, msg)
+	if err != nil {
+		return fmt.Errorf("ops/runs_interrupted.sql: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			return err
+		}
+		log.Warn("an earlier run did not finish; its committed work stands and this run completes it", "run_id", id, "detail", msg)
+	}
+	return rows.Err()
 }
 
 func refreshProviders(ctx context.Context, conn *sql.Conn, cfg *Config) error {
@@ -208,13 +292,17 @@ type pending struct {
 	again  bool // a replay: the file is loaded already and is read again in place
 }
 
-// replaySet is the loaded files holding quarantined rows, as replayKey strings.
-func replaySet(ctx context.Context, conn *sql.Conn, providers []string) (map[string]bool, error) {
+// replaySet is the loaded files to read again (ops/replay_files.sql), as replayKey strings.
+func replaySet(ctx context.Context, conn *sql.Conn, providers []string, from time.Time) (map[string]bool, error) {
 	text, err := sqlfiles.File("ops/replay_files.sql")
 	if err != nil {
 		return nil, err
 	}
-	rows, err := conn.QueryContext(ctx, text, providerList(providers))
+	var since any
+	if !from.IsZero() {
+		since = from
+	}
+	rows, err := conn.QueryContext(ctx, text, providerList(providers), since)
 	if err != nil {
 		return nil, fmt.Errorf("ops/replay_files.sql: %w", err)
 	}

@@ -27,7 +27,7 @@ func testNHSNumbers(n int) []string {
 // mistake (A40, day 1) and takes it back the next day (A37). After day 1 the two numbers
 // are one person; after day 2 they are two again: the survivor keeps its person_id, the
 // merged-away number gets a new one recorded as split from it, and a third patient's
-// person_id does not move.
+// person_id does not move. history.person_link keeps both versions of the link.
 func TestUnmergeAcrossRuns(t *testing.T) {
 	ctx := context.Background()
 	dir := t.TempDir()
@@ -99,5 +99,56 @@ func TestUnmergeAcrossRuns(t *testing.T) {
 	db := c.db(t)
 	if n := count(t, db, "SELECT count(*) FROM core.person_id_event WHERE person_id = ? AND event = 'issued' AND other_person_id = ?", py2, px1); n != 1 {
 		t.Errorf("day 2: person %d has %d events saying it was split from %d", py2, n, px1)
+	}
+
+	// History: the link's two versions, each with its interval; the state as of each run.
+	var runs []int64
+	rows, err := db.Query("SELECT run_id FROM ops.runs ORDER BY run_id")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for rows.Next() {
+		var id int64
+		rows.Scan(&id)
+		runs = append(runs, id)
+	}
+	rows.Close()
+	if len(runs) != 2 {
+		t.Fatalf("runs %v, want two", runs)
+	}
+	const versions = `SELECT person_id, match_method, valid_from_run, coalesce(valid_to_run, 0), is_current
+		FROM history.person_link WHERE provider = 'nbt-pas' AND local_id = 'RVJ10000002' ORDER BY valid_from_run`
+	rows, err = db.Query(versions)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for rows.Next() {
+		var p, from, to int64
+		var m string
+		var cur bool
+		rows.Scan(&p, &m, &from, &to, &cur)
+		got = append(got, fmt.Sprintf("%d %s %d-%d %v", p, m, from, to, cur))
+	}
+	rows.Close()
+	want := []string{
+		fmt.Sprintf("%d merge %d-%d false", px1, runs[0], runs[1]),
+		fmt.Sprintf("%d nhs-number %d-0 true", py2, runs[1]),
+	}
+	if strings.Join(got, "; ") != strings.Join(want, "; ") {
+		t.Errorf("history.person_link of the unlinked number:\n got %v\nwant %v", got, want)
+	}
+	for i, wantPerson := range []int64{px1, py2} {
+		var p int64
+		if err := db.QueryRow("SELECT person_id FROM history.person_link_as_of(?) WHERE provider = 'nbt-pas' AND local_id = 'RVJ10000002'", runs[i]).Scan(&p); err != nil || p != wantPerson {
+			t.Errorf("as of run %d: person %d (%v), want %d", runs[i], p, err, wantPerson)
+		}
+	}
+	// Unchanged records keep their one version; the bystander's person is the same row.
+	if n := count(t, db, "SELECT count(*) FROM history.person WHERE person_id = ?", pz1); n != 1 {
+		t.Errorf("the bystander's golden record has %d versions, want 1", n)
+	}
+	if n := count(t, db, "SELECT count(*) FROM history.person WHERE is_current") - count(t, db, "SELECT count(*) FROM core.person"); n != 0 {
+		t.Errorf("history's current versions and core.person differ by %d rows", n)
 	}
 }

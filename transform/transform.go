@@ -1,8 +1,9 @@
 // Package transform runs the SQL models that turn raw.* into the common model: staging
 // per provider, the quality rules, identity resolution (the master patient index, identity.go
 // and sql/identity) and core, then the ledger's reconciliation.
-// Staging commits first; then the quality rules with identity resolution; then core and the
-// ledger's reconciliation, so that a failed run leaves the last good core and ledger in place.
+// Staging commits first; then the quality rules with identity resolution; then core, the
+// ledger's reconciliation and core's history (history.*), so that a failed run leaves the
+// last good core, history and ledger in place.
 package transform
 
 import (
@@ -15,6 +16,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/bnssg-connecting-care/ccare/load"
 	sqlfiles "github.com/bnssg-connecting-care/ccare/sql"
 )
 
@@ -122,7 +124,13 @@ func Run(ctx context.Context, conn *sql.Conn, runID int64, providers []string, r
 			return err
 		}
 		done("ops/reconcile_ledger.sql", time.Since(start).Seconds())
-		return checkConservation(ctx, conn)
+		if err := checkConservation(ctx, conn); err != nil {
+			return err
+		}
+		if err := load.MergeHistory(ctx, conn, runID, time.Now(), done); err != nil {
+			return err
+		}
+		return sqlfiles.Exec(ctx, conn, "ops/run_built.sql", runID)
 	})
 	return steps, err
 }

@@ -123,14 +123,19 @@ func newQuarantineShow(g *globals) *cobra.Command {
 	return cmd
 }
 
-// openReadOnly opens the warehouse that --config names (or the demo's) as `ccare sql` does:
-// read-only, so that a running job is not disturbed.
+// openReadOnly opens, read-only, the published copy of the warehouse that --config names
+// (or the demo's): a query there never stops a run from writing, and a run never breaks a
+// query. A warehouse from before copies were published is read itself.
 func openReadOnly(ctx context.Context, configPath string) (*sql.DB, error) {
 	cfg, err := loadConfig(configPath)
 	if err != nil {
 		return nil, err
 	}
-	return load.OpenReadOnly(ctx, cfg.Warehouse)
+	path := cfg.Published
+	if _, err := os.Stat(path); err != nil {
+		path = cfg.Warehouse
+	}
+	return load.OpenReadOnly(ctx, path)
 }
 
 // exitCode marks a request the quarantine package found wrong as a usage error (exit 2).

@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/spf13/cobra"
 
@@ -13,6 +14,8 @@ func newRun(g *globals) *cobra.Command {
 	var configPath string
 	var providers []string
 	var replay bool
+	var from string
+	var wait time.Duration
 	cmd := &cobra.Command{
 		Use:   "run nightly|hourly",
 		Short: "Run a job: land new files, rebuild the common model, publish the lake and reports",
@@ -27,7 +30,12 @@ embedded demo configuration is used with paths under ./demo.
 
 --replay reads again, from the inbox, every loaded file that holds a quarantined row (of
 the --provider systems, or all), and rebuilds even if nothing new arrived: after fixing a
-column mapping, a reader or a rule, the rows that now pass move from quarantine into core.`,
+column mapping, a reader or a rule, the rows that now pass move from quarantine into core.
+--from DATE reads again every file of the --provider systems received on or after DATE
+(Europe/London), quarantined rows or not; other providers' rows are left as they are.
+
+One run writes at a time: a second run exits naming the first (pid, job, start), unless
+--wait gives it time to wait its turn.`,
 		Args: func(cmd *cobra.Command, args []string) error {
 			if len(args) != 1 || (args[0] != "nightly" && args[0] != "hourly") {
 				return usageError{fmt.Errorf("run needs one job: nightly or hourly")}
@@ -39,8 +47,17 @@ column mapping, a reader or a rule, the rows that now pass move from quarantine 
 			if err != nil {
 				return err
 			}
-			log, progress := g.logger()
-			res, err := pipelines.Run(cmd.Context(), cfg, pipelines.RunOptions{Job: args[0], Providers: providers, Replay: replay, Log: log, Progress: progress})
+			opt := pipelines.RunOptions{Job: args[0], Providers: providers, Replay: replay, Wait: wait}
+			if from != "" {
+				if len(providers) == 0 {
+					return usageError{fmt.Errorf("--from replays one provider's files: name it with --provider")}
+				}
+				if opt.From, err = time.ParseInLocation("2006-01-02", from, london); err != nil {
+					return usageError{fmt.Errorf("--from %q: want a date, YYYY-MM-DD", from)}
+				}
+			}
+			opt.Log, opt.Progress = g.logger()
+			res, err := pipelines.Run(cmd.Context(), cfg, opt)
 			printResult(g, res)
 			return err
 		},
@@ -48,6 +65,8 @@ column mapping, a reader or a rule, the rows that now pass move from quarantine 
 	cmd.Flags().StringVarP(&configPath, "config", "c", "", "configuration file (default: the embedded demo configuration)")
 	cmd.Flags().StringSliceVarP(&providers, "provider", "p", nil, "only these providers (repeatable)")
 	cmd.Flags().BoolVar(&replay, "replay", false, "read again the files holding quarantined rows, and rebuild")
+	cmd.Flags().StringVar(&from, "from", "", "with --provider: read again that provider's files received since this date (YYYY-MM-DD)")
+	cmd.Flags().DurationVar(&wait, "wait", 0, "wait this long for a run already writing (e.g. 30m); 0: exit at once")
 	return cmd
 }
 
@@ -74,7 +93,11 @@ func printResult(g *globals, res pipelines.RunResult) {
 		fmt.Fprintf(w, "replay: %d file(s) read again; quarantined rows %d before, %d after\n",
 			res.Replayed, res.QuarantinedBefore, res.QuarantinedAfter)
 	}
+	if res.ReplayMissing > 0 {
+		fmt.Fprintf(w, "replay: %d file(s) no longer in the inbox, left as loaded\n", res.ReplayMissing)
+	}
 	fmt.Fprintf(w, "warehouse: %s\n", res.Warehouse)
+	fmt.Fprintf(w, "published: %s (read-only copy for queries)\n", res.Published)
 	fmt.Fprintf(w, "lake:      %s\n", res.Lake)
 	fmt.Fprintf(w, "reports:   %s\n", strings.Join(res.Reports, "\n           "))
 }
@@ -93,3 +116,12 @@ func loadConfig(path string) (*pipelines.Config, error) {
 	}
 	return pipelines.LoadConfig(path)
 }
+
+// london is the time zone dates on the command line are read in: the community's.
+var london = func() *time.Location {
+	l, err := time.LoadLocation("Europe/London")
+	if err != nil {
+		return time.UTC
+	}
+	return l
+}()

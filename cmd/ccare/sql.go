@@ -1,6 +1,8 @@
 package main
 
 import (
+	"context"
+	"database/sql"
 	"encoding/csv"
 	"fmt"
 	"io"
@@ -9,15 +11,13 @@ import (
 	"time"
 
 	"github.com/spf13/cobra"
-
-	"github.com/bnssg-connecting-care/ccare/load"
 )
 
 func newSQL(g *globals) *cobra.Command {
 	var configPath, format string
 	cmd := &cobra.Command{
 		Use:   "sql QUERY",
-		Short: "Run a read-only SQL query against the warehouse and print the result",
+		Short: "Run a read-only SQL query against the warehouse's published copy and print the result",
 		Example: `  ccare sql "SELECT provider, count(*) FROM core.person_link GROUP BY ALL"
   ccare sql --format csv "FROM core.person LIMIT 10" > people.csv`,
 		Args: cobra.ExactArgs(1),
@@ -25,44 +25,12 @@ func newSQL(g *globals) *cobra.Command {
 			if format != "table" && format != "csv" {
 				return usageError{fmt.Errorf("--format %q: table or csv", format)}
 			}
-			cfg, err := loadConfig(configPath)
-			if err != nil {
-				return err
-			}
-			db, err := load.OpenReadOnly(cmd.Context(), cfg.Warehouse)
+			db, err := openReadOnly(cmd.Context(), configPath)
 			if err != nil {
 				return err
 			}
 			defer db.Close()
-			rows, err := db.QueryContext(cmd.Context(), args[0])
-			if err != nil {
-				return err
-			}
-			defer rows.Close()
-			cols, err := rows.Columns()
-			if err != nil {
-				return err
-			}
-			out := newPrinter(g.stdout, format, cols)
-			vals := make([]any, len(cols))
-			ptrs := make([]any, len(cols))
-			for i := range vals {
-				ptrs[i] = &vals[i]
-			}
-			for rows.Next() {
-				if err := rows.Scan(ptrs...); err != nil {
-					return err
-				}
-				cells := make([]string, len(vals))
-				for i, v := range vals {
-					cells[i] = cell(v)
-				}
-				out.row(cells)
-			}
-			if err := rows.Err(); err != nil {
-				return err
-			}
-			return out.flush()
+			return printQuery(cmd.Context(), db, g.stdout, format, args[0])
 		},
 	}
 	cmd.Flags().StringVarP(&configPath, "config", "c", "", "configuration file naming the warehouse (default: the demo's)")
@@ -104,4 +72,37 @@ func cell(v any) string {
 		s := fmt.Sprint(x)
 		return strings.NewReplacer("\t", " ", "\n", " ").Replace(s)
 	}
+}
+
+// printQuery runs query on db and prints its rows as a table or CSV.
+func printQuery(ctx context.Context, db *sql.DB, w io.Writer, format, query string, args ...any) error {
+	rows, err := db.QueryContext(ctx, query, args...)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	cols, err := rows.Columns()
+	if err != nil {
+		return err
+	}
+	out := newPrinter(w, format, cols)
+	vals := make([]any, len(cols))
+	ptrs := make([]any, len(cols))
+	for i := range vals {
+		ptrs[i] = &vals[i]
+	}
+	for rows.Next() {
+		if err := rows.Scan(ptrs...); err != nil {
+			return err
+		}
+		cells := make([]string, len(vals))
+		for i, v := range vals {
+			cells[i] = cell(v)
+		}
+		out.row(cells)
+	}
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	return out.flush()
 }

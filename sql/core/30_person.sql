@@ -28,7 +28,7 @@ FROM ref.provider;
 CREATE OR REPLACE TEMP TABLE person_survivorship_records AS
     SELECT l.person_id, CASE WHEN nhs_number_valid(p.nhs_number) THEN p.nhs_number END AS nhs_number,
            p.nhs_number_raw IS NOT NULL AS any_number, p.family_name, p.given_name, p.birth_date, p.sex, p.postcode, p.practice_code,
-           pr.bit AS provider_bit, f.received_at,
+           pr.bit AS provider_bit,
            -- lowest first: the most trusted source, then its most recent record; in 64 bits
            -- (trust rank, then file and row in 20 and 32 bits), as the aggregate below keeps
            -- one per attribute and person
@@ -39,7 +39,6 @@ CREATE OR REPLACE TEMP TABLE person_survivorship_records AS
     FROM staging.person_record p
     JOIN core.person_link l ON l.provider = p._provider AND l.local_id = p.local_id AND l.person_id IS NOT NULL
     JOIN person_provider_bit pr ON pr.provider = p._provider
-    JOIN ops.file_ledger f ON f.file_id = p._file_id
     ANTI JOIN quality.quarantined_rows q
         ON q._provider = p._provider AND q._feed = p._feed
        AND q._file_sha256 = p._file_sha256 AND q._row_number = p._row_number;
@@ -56,8 +55,7 @@ WITH golden AS (
         coalesce(arg_min(sex,  survivorship) FILTER (WHERE sex <> 'unknown'), 'unknown') AS sex,
         arg_min(postcode,      survivorship) FILTER (WHERE postcode IS NOT NULL)      AS postcode,
         arg_min(practice_code, survivorship) FILTER (WHERE practice_code IS NOT NULL) AS practice_code,
-        bit_count(bit_or(provider_bit))                                               AS provider_count,
-        min(received_at)                                                              AS valid_from
+        bit_count(bit_or(provider_bit))                                               AS provider_count
     FROM person_survivorship_records
     GROUP BY person_id
 )
@@ -72,10 +70,7 @@ SELECT
     g.sex,
     g.postcode,
     g.practice_code,
-    g.provider_count,
-    g.valid_from,
-    CAST(NULL AS TIMESTAMPTZ)  AS valid_to,
-    true                       AS is_current
+    g.provider_count
 FROM golden g;
 
 DROP TABLE person_survivorship_records;

@@ -7,3 +7,5 @@ CREATE SCHEMA IF NOT EXISTS core;
 CREATE SCHEMA IF NOT EXISTS quality;
 CREATE SCHEMA IF NOT EXISTS ops;
 CREATE SCHEMA IF NOT EXISTS ref;
+-- history: every version of the core tables, with validity intervals (load/history.go).
+CREATE SCHEMA IF NOT EXISTS history;

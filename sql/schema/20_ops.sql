@@ -50,3 +50,10 @@ CREATE TABLE IF NOT EXISTS ops.step_timings (
 -- loaded file did not (quality rule SCH-001; the values are kept in raw.*._extra).
 ALTER TABLE ops.file_ledger ADD COLUMN IF NOT EXISTS header VARCHAR[];
 ALTER TABLE ops.file_ledger ADD COLUMN IF NOT EXISTS added_columns VARCHAR[];
+
+-- Crash safety: built_at is set in the same transaction as the run's core tables, published_at
+-- once its lake snapshot and reports are in place. A run that died (kill -9, power) leaves
+-- neither, and its status 'running' is changed to 'interrupted' by the next run, which then
+-- rebuilds (ops/up_to_date.sql) whatever the dead run had landed.
+ALTER TABLE ops.runs ADD COLUMN IF NOT EXISTS built_at TIMESTAMPTZ;
+ALTER TABLE ops.runs ADD COLUMN IF NOT EXISTS published_at TIMESTAMPTZ;

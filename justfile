@@ -44,6 +44,10 @@ fuzz TIME="60s":
 sql QUERY:
     go run ./cmd/ccare sql "{{QUERY}}"
 
+# The nightly job on the demo community, then three hourly runs of 1% new data each
+bench-hourly:
+    go test ./pipelines -run '^$' -bench 'BenchmarkHourly$' -benchtime 1x -timeout 30m
+
 # The run history: status, seconds per phase, files and rows
 runs:
     go run ./cmd/ccare runs

@@ -30,11 +30,31 @@ var HistoryTables = []HistoryTable{
 
 // MergeHistory records this run's core.<t> in history.<t> (sql/templates/history_merge.sql)
 // for every table of HistoryTables. Call it in the transaction that rebuilt core, so that
-// the history and the core it describes commit together.
-func MergeHistory(ctx context.Context, conn *sql.Conn, runID int64, now time.Time, done func(string, float64)) error {
+// the history and the core it describes commit together. touched: only the records named
+// in the temporary tables incremental_touched_<t> can have changed (the hourly job's merge).
+func MergeHistory(ctx context.Context, conn *sql.Conn, runID int64, now time.Time, touched bool, done func(string, float64)) error {
 	for _, t := range HistoryTables {
 		start := time.Now()
-		if err := mergeHistory(ctx, conn, t, runID, now); err != nil {
+		if touched {
+			var exists bool
+			if err := sqlfiles.QueryRow(ctx, conn, "ops/temp_table_exists.sql", []any{"incremental_touched_" + t.Name}, &exists); err != nil {
+				return err
+			}
+			if !exists {
+				continue // the batch had nothing of this kind
+			}
+			n, err := TableRows(ctx, conn, "temp", "incremental_touched_"+t.Name)
+			if err != nil {
+				return err
+			}
+			if n == 0 {
+				if err := execTemplate(ctx, conn, "templates/drop_temp.sql", map[string]any{"Table": "incremental_touched_" + t.Name}); err != nil {
+					return err
+				}
+				continue
+			}
+		}
+		if err := mergeHistory(ctx, conn, t, runID, now, touched); err != nil {
 			return fmt.Errorf("history.%s: %w", t.Name, err)
 		}
 		if done != nil {
@@ -46,7 +66,20 @@ func MergeHistory(ctx context.Context, conn *sql.Conn, runID int64, now time.Tim
 
 type column struct{ name, typ string }
 
-func mergeHistory(ctx context.Context, conn *sql.Conn, t HistoryTable, runID int64, now time.Time) error {
+// TableRows counts the rows of schema.table.
+func TableRows(ctx context.Context, conn *sql.Conn, schema, table string) (int64, error) {
+	text, err := sqlfiles.Render("templates/table_rows.sql", map[string]any{"Schema": schema, "Table": table})
+	if err != nil {
+		return 0, err
+	}
+	var n int64
+	if err := conn.QueryRowContext(ctx, text).Scan(&n); err != nil {
+		return 0, fmt.Errorf("templates/table_rows.sql %s.%s: %w", schema, table, err)
+	}
+	return n, nil
+}
+
+func mergeHistory(ctx context.Context, conn *sql.Conn, t HistoryTable, runID int64, now time.Time, touched bool) error {
 	core, err := tableColumns(ctx, conn, "core", t.Name)
 	if err != nil {
 		return err
@@ -54,32 +87,41 @@ func mergeHistory(ctx context.Context, conn *sql.Conn, t HistoryTable, runID int
 	if len(core) == 0 {
 		return fmt.Errorf("core.%s does not exist", t.Name)
 	}
-	if err := ensureHistoryTable(ctx, conn, t.Name, core); err != nil {
+	if err := ensureHistoryTable(ctx, conn, t, core, !touched); err != nil {
 		return err
 	}
 	var hashed []string
-	lineage := false
 	for _, c := range core {
 		switch {
-		case c.name == "_provider":
-			lineage = true
 		case strings.HasPrefix(c.name, "_"):
 		case c.typ == "DOUBLE" || c.typ == "FLOAT":
-			hashed = append(hashed, "round("+sqlfiles.Ident(c.name)+", 9)")
+			hashed = append(hashed, "round(c."+sqlfiles.Ident(c.name)+", 9)")
 		default:
-			hashed = append(hashed, sqlfiles.Ident(c.name))
+			hashed = append(hashed, "c."+sqlfiles.Ident(c.name))
 		}
 	}
 	return execTemplate(ctx, conn, "templates/history_merge.sql", map[string]any{
-		"Table": t.Name, "Key": t.Key, "Hashed": hashed, "Lineage": lineage,
+		"Table": t.Name, "Key": t.Key, "Hashed": hashed, "Touched": touched,
 		"Run": runID, "Now": now.UTC().Format("2006-01-02 15:04:05.999999+00"),
 	})
 }
 
-// ensureHistoryTable creates history.<name> with core.<name>'s columns and the history
-// columns, or adds to it the columns core has gained since (older versions have NULL there).
-func ensureHistoryTable(ctx context.Context, conn *sql.Conn, name string, core []column) error {
-	have, err := tableColumns(ctx, conn, "history", name)
+// ensureHistoryTable creates history.<name>_version with core.<name>'s columns and the
+// history columns, or adds to it the columns core has gained since (older versions have NULL
+// there), and (re)creates the view history.<name> over it when it is new or has changed, or
+// always when view is set.
+func ensureHistoryTable(ctx context.Context, conn *sql.Conn, t HistoryTable, core []column, view bool) error {
+	var old bool
+	if err := sqlfiles.QueryRow(ctx, conn, "ops/base_table_exists.sql", []any{"history", t.Name}, &old); err != nil {
+		return err
+	}
+	if old {
+		if err := execTemplate(ctx, conn, "templates/history_drop_old.sql", map[string]any{"Table": t.Name}); err != nil {
+			return err
+		}
+		view = true
+	}
+	have, err := tableColumns(ctx, conn, "history", t.Name+"_version")
 	if err != nil {
 		return err
 	}
@@ -89,21 +131,28 @@ func ensureHistoryTable(ctx context.Context, conn *sql.Conn, name string, core [
 		for _, c := range core {
 			cols = append(cols, col{c.name, c.typ})
 		}
-		return execTemplate(ctx, conn, "templates/history_table.sql", map[string]any{"Table": name, "Columns": cols})
+		if err := execTemplate(ctx, conn, "templates/history_table.sql", map[string]any{"Table": t.Name, "Columns": cols}); err != nil {
+			return err
+		}
+		view = true
 	}
 	known := map[string]bool{}
 	for _, c := range have {
 		known[c.name] = true
 	}
 	for _, c := range core {
-		if !known[c.name] {
-			data := map[string]any{"Table": name, "Column": c.name, "Type": c.typ}
+		if len(have) > 0 && !known[c.name] {
+			data := map[string]any{"Table": t.Name + "_version", "Column": c.name, "Type": c.typ}
 			if err := execTemplate(ctx, conn, "templates/history_add_column.sql", data); err != nil {
 				return err
 			}
+			view = true
 		}
 	}
-	return nil
+	if !view {
+		return nil
+	}
+	return execTemplate(ctx, conn, "templates/history_view.sql", map[string]any{"Table": t.Name, "Key": t.Key})
 }
 
 func execTemplate(ctx context.Context, conn *sql.Conn, name string, data any) error {

@@ -112,7 +112,11 @@ loop:
 }
 
 func printQueryT(t *testing.T, db *sql.DB, q string) {
-	rows, _ := db.Query(q)
+	rows, err := db.Query(q)
+	if err != nil {
+		t.Log(q, err)
+		return
+	}
 	defer rows.Close()
 	cols, _ := rows.Columns()
 	for rows.Next() {

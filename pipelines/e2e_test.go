@@ -50,7 +50,7 @@ func newCommunity(t *testing.T, people int, seed int64) *community {
 	}
 }
 
-func readCSV(t *testing.T, path string) []map[string]string {
+func readCSV(t testing.TB, path string) []map[string]string {
 	t.Helper()
 	f, err := os.Open(path)
 	if err != nil {

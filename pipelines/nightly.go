@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"database/sql"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -55,6 +56,7 @@ type RunResult struct {
 	// Quarantined rows before and after a replay (of the providers replayed).
 	QuarantinedBefore, QuarantinedAfter int64
 	Rebuilt                             bool // false when nothing new arrived
+	Incremental                         bool // the hourly job merged its batch rather than rebuilding
 	Warehouse                           string
 	Published                           string
 	Lake                                string
@@ -170,7 +172,15 @@ func Run(ctx context.Context, cfg *Config, opt RunOptions) (res RunResult, err e
 			log.Info("replay: reading again the files received since", "from", opt.From, "files", len(replay))
 		}
 	}
-	landed, err := landAll(ctx, conn, cfg, opt, res.RunID, replay, log, &res)
+	// The hourly job merges its batch into core when core was complete before it landed;
+	// otherwise (a run died, or nothing was ever built) it rebuilds, like the nightly job.
+	var wasUpToDate bool
+	var lastPublished sql.NullTime
+	if err := sqlfiles.QueryRow(ctx, conn, "ops/up_to_date.sql", nil, &wasUpToDate, &lastPublished); err != nil {
+		return res, err
+	}
+	landedProviders := map[string]bool{} // provider ids and raw table names that landed rows
+	landed, err := landAll(ctx, conn, cfg, opt, res.RunID, replay, log, &res, landedProviders)
 	if err != nil {
 		return res, err
 	}
@@ -201,17 +211,53 @@ func Run(ctx context.Context, cfg *Config, opt RunOptions) (res RunResult, err e
 			rawTables = append(rawTables, transform.RawTable{Name: f.Target(p).RawTable(), RowKey: f.RowKey})
 		}
 	}
-	done := opt.Progress.step("transform: staging, quality rules, core")
+	var steps []transform.Step
 	start := time.Now()
-	steps, err := transform.Run(ctx, conn, res.RunID, providers, rawTables, cfg.Linkage, log)
-	done()
-	if err != nil {
-		return res, err
-	}
-	for _, s := range steps {
-		if err := sqlfiles.Exec(ctx, conn, "ops/step_timing_insert.sql", res.RunID, "transform", s.Name, s.Seconds, nil); err != nil {
+	if opt.Job == "hourly" && !opt.Replay && wasUpToDate && landed > 0 {
+		var batchProviders []string
+		for _, p := range providers {
+			if landedProviders[p] {
+				batchProviders = append(batchProviders, p)
+			}
+		}
+		var batchTables []transform.RawTable
+		for _, t := range rawTables {
+			if landedProviders[t.Name] {
+				batchTables = append(batchTables, t)
+			}
+		}
+		done := opt.Progress.step("transform: merge the batch into core")
+		steps, err = transform.RunIncremental(ctx, conn, res.RunID, batchProviders, batchTables, log)
+		done()
+		switch {
+		case err == nil:
+			res.Incremental = true
+		case errors.Is(err, transform.ErrNotIncremental):
+			log.Info("the batch needs a full transform", "reason", err)
+		default:
 			return res, err
 		}
+	}
+	if !res.Incremental {
+		done := opt.Progress.step("transform: staging, quality rules, core")
+		more, err := transform.Run(ctx, conn, res.RunID, providers, rawTables, cfg.Linkage, log)
+		steps = append(steps, more...)
+		done()
+		if err != nil {
+			return res, err
+		}
+	}
+	// One transaction for them all: a commit each would cost a write to disk each.
+	err = sqlfiles.InTransaction(ctx, conn, func() error {
+		for _, s := range steps {
+			if err := sqlfiles.Exec(ctx, conn, "ops/step_timing_insert.sql", res.RunID, "transform", s.Name, s.Seconds, nil); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return res, err
 	}
 	log.Info("transform done", "seconds", round(time.Since(start)))
 	res.Rebuilt = true
@@ -222,7 +268,21 @@ func Run(ctx context.Context, cfg *Config, opt RunOptions) (res RunResult, err e
 		log.Info("replay done", "files", res.Replayed, "quarantined_before", res.QuarantinedBefore, "quarantined_after", res.QuarantinedAfter)
 	}
 
-	done = opt.Progress.step("publish: Parquet lake")
+	// The hourly job's merge leaves the lake and the summary reports as the last full
+	// transform made them: a lake snapshot is the whole of every table, and rewriting it (or
+	// the board's quality summary) for 1% new rows would cost the hourly job more than its
+	// merge. Its rows reach analysts through the published copy; its quality results are in
+	// quality.results and ccare runs.
+	if res.Incremental {
+		res.Lake = filepath.Join(cfg.Lake, "current")
+		res.Reports = reports.SummaryPaths(cfg.Reports)
+		log.Info("lake and summary reports left as the last full run made them; the published copy has this run's rows")
+		if err := sqlfiles.Exec(ctx, conn, "ops/run_published.sql", res.RunID); err != nil {
+			return res, err
+		}
+		return res, publish()
+	}
+	done := opt.Progress.step("publish: Parquet lake")
 	start = time.Now()
 	res.Lake, err = load.PublishLake(ctx, db, cfg.Lake, res.RunID)
 	done()
@@ -330,7 +390,7 @@ func providerList(providers []string) []string {
 
 // landAll finds every new file of the run's feeds and lands each in its own transaction.
 // It returns how many were loaded.
-func landAll(ctx context.Context, conn *sql.Conn, cfg *Config, opt RunOptions, runID int64, replay map[string]bool, log *slog.Logger, res *RunResult) (int, error) {
+func landAll(ctx context.Context, conn *sql.Conn, cfg *Config, opt RunOptions, runID int64, replay map[string]bool, log *slog.Logger, res *RunResult, providers map[string]bool) (int, error) {
 	var todo []pending
 	var totalBytes int64
 	for _, p := range cfg.Providers {
@@ -409,6 +469,8 @@ func landAll(ctx context.Context, conn *sql.Conn, cfg *Config, opt RunOptions, r
 		}
 		loaded++
 		res.FilesNew++
+		providers[pf.target.Provider] = true
+		providers[pf.target.RawTable()] = true
 		_ = sqlfiles.Exec(ctx, conn, "ops/step_timing_insert.sql", runID, "extract", label, time.Since(start).Seconds(), l.RowsRead)
 		log.Info("file landed", "file", label, "rows", l.RowsRead, "quarantined", l.RowsQuarantined,
 			"seconds", round(time.Since(start)))

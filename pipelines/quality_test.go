@@ -184,6 +184,40 @@ func TestReplayAfterMappingFix(t *testing.T) {
 	if !res.Rebuilt || res.Replayed == 0 || res.Replayed != res.FilesNew {
 		t.Errorf("a replay should reread the system's files with quarantined rows and rebuild: %+v", res)
 	}
+
+	// --from: every file of one provider received since the date, quarantined rows or not;
+	// the other providers' files are not read again, and the result does not change.
+	db = c.db(t)
+	before := digest(t, db)
+	const files = "SELECT count(*) FROM ops.file_ledger WHERE status = 'loaded'"
+	tppFiles, allFiles := count(t, db, files+" AND provider = 'gp-tpp'"), count(t, db, files)
+	db.Close()
+	res, err = pipelines.Run(ctx, cfg, pipelines.RunOptions{Providers: []string{"gp-tpp"}, From: time.Date(2026, 10, 1, 0, 0, 0, 0, time.UTC)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !res.Rebuilt || int64(res.Replayed) != tppFiles || res.ReplayMissing != 0 {
+		t.Errorf("--from: %+v; want all %d gp-tpp files read again", res, tppFiles)
+	}
+	db = c.db(t)
+	if n := count(t, db, files+" AND batch_id = ?", res.RunID); n != tppFiles {
+		t.Errorf("--from: %d files carry the replay's batch, want the %d gp-tpp files", n, tppFiles)
+	}
+	if n := count(t, db, files+" AND batch_id < ?", res.RunID); n != allFiles-tppFiles {
+		t.Errorf("--from: %d other files kept their batch, want %d", n, allFiles-tppFiles)
+	}
+	after := digest(t, db)
+	for _, table := range digestTables {
+		if !strings.HasPrefix(table, "ops.") && after[table] != before[table] {
+			t.Errorf("--from replayed unchanged files and %s changed:\n%s", table, firstDifference(after[table], before[table]))
+		}
+	}
+	db.Close()
+	// Since a date after every file was received: nothing to read again.
+	res, err = pipelines.Run(ctx, cfg, pipelines.RunOptions{Providers: []string{"gp-tpp"}, From: time.Date(2027, 1, 1, 0, 0, 0, 0, time.UTC)})
+	if err != nil || res.Replayed != 0 {
+		t.Errorf("--from a later date: %+v, %v; want nothing read again", res, err)
+	}
 }
 
 // tppColumn is the header mapped to a gp-tpp patients column, to break and mend.

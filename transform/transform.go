@@ -84,24 +84,8 @@ func Run(ctx context.Context, conn *sql.Conn, runID int64, providers []string, r
 		return steps, err
 	}
 	err = sqlfiles.InTransaction(ctx, conn, func() error {
-		if err := runQuality(ctx, conn, rawTables, done); err != nil {
+		if err := checkQuality(ctx, conn, runID, rawTables, 0, done); err != nil {
 			return err
-		}
-		start := time.Now()
-		if err := sqlfiles.Exec(ctx, conn, "ops/quality_results.sql", runID); err != nil {
-			return err
-		}
-		done("ops/quality_results.sql", time.Since(start).Seconds())
-		for _, table := range rawTables {
-			text, err := sqlfiles.Render("templates/quarantine_record.sql", map[string]any{"Table": table.Name})
-			if err != nil {
-				return err
-			}
-			start := time.Now()
-			if _, err := conn.ExecContext(ctx, text); err != nil {
-				return fmt.Errorf("templates/quarantine_record.sql for raw.%s: %w", table.Name, err)
-			}
-			done("templates/quarantine_record.sql "+table.Name, time.Since(start).Seconds())
 		}
 		return resolveIdentity(ctx, conn, runID, linkage, done)
 	})
@@ -120,14 +104,14 @@ func Run(ctx context.Context, conn *sql.Conn, runID int64, providers []string, r
 			return err
 		}
 		start := time.Now()
-		if err := sqlfiles.Exec(ctx, conn, "ops/reconcile_ledger.sql"); err != nil {
+		if err := sqlfiles.Exec(ctx, conn, "ops/reconcile_ledger.sql", 0); err != nil {
 			return err
 		}
 		done("ops/reconcile_ledger.sql", time.Since(start).Seconds())
 		if err := checkConservation(ctx, conn); err != nil {
 			return err
 		}
-		if err := load.MergeHistory(ctx, conn, runID, time.Now(), done); err != nil {
+		if err := load.MergeHistory(ctx, conn, runID, time.Now(), false, done); err != nil {
 			return err
 		}
 		return sqlfiles.Exec(ctx, conn, "ops/run_built.sql", runID)
@@ -135,21 +119,59 @@ func Run(ctx context.Context, conn *sql.Conn, runID int64, providers []string, r
 	return steps, err
 }
 
+// checkQuality runs the rules (runQuality), records the run's results, and attaches each
+// newly quarantined row's record as sent.
+func checkQuality(ctx context.Context, conn *sql.Conn, runID int64, rawTables []RawTable, batch int64, done func(string, float64)) error {
+	if err := runQuality(ctx, conn, rawTables, batch, done); err != nil {
+		return err
+	}
+	start := time.Now()
+	if err := sqlfiles.Exec(ctx, conn, "ops/quality_results.sql", runID); err != nil {
+		return err
+	}
+	done("ops/quality_results.sql", time.Since(start).Seconds())
+	for _, table := range rawTables {
+		text, err := sqlfiles.Render("templates/quarantine_record.sql", map[string]any{"Table": table.Name})
+		if err != nil {
+			return err
+		}
+		start := time.Now()
+		if _, err := conn.ExecContext(ctx, narrowRaw(text, batch)); err != nil {
+			return fmt.Errorf("templates/quarantine_record.sql for raw.%s: %w", table.Name, err)
+		}
+		done("templates/quarantine_record.sql "+table.Name, time.Since(start).Seconds())
+	}
+	return nil
+}
+
 // runQuality runs each rule file of sql/quality, then the duplicate check on each raw table,
-// applying each one's checks (ops/quality_apply.sql) before the next defines its own.
-func runQuality(ctx context.Context, conn *sql.Conn, rawTables []RawTable, done func(string, float64)) error {
+// applying each one's checks (templates/quality_apply.sql) before the next defines its own. With a
+// batch (the hourly job), the rules see only that batch's rows, and the earlier verdicts on
+// other rows stand (quality/00_reset.sql is not run).
+func runQuality(ctx context.Context, conn *sql.Conn, rawTables []RawTable, batch int64, done func(string, float64)) error {
 	names, err := sqlfiles.Dir("quality")
 	if err != nil {
 		return err
 	}
+	if err := sqlfiles.Exec(ctx, conn, "ops/quality_begin.sql"); err != nil {
+		return err
+	}
+	source := map[bool]string{false: "quality_check", true: "quality_check_rows"}[batch != 0]
+	applyText, err := sqlfiles.Render("templates/quality_apply.sql", map[string]any{"Materialize": batch != 0, "Source": source})
+	if err != nil {
+		return err
+	}
 	apply := func(name string, start time.Time) error {
-		if err := sqlfiles.Exec(ctx, conn, "ops/quality_apply.sql"); err != nil {
-			return fmt.Errorf("%s: %w", name, err)
+		if _, err := conn.ExecContext(ctx, applyText); err != nil {
+			return fmt.Errorf("%s: templates/quality_apply.sql: %w", name, err)
 		}
 		done(name, time.Since(start).Seconds())
 		return nil
 	}
 	for _, name := range names {
+		if batch != 0 && name == "quality/00_reset.sql" {
+			continue
+		}
 		start := time.Now()
 		if err := sqlfiles.Exec(ctx, conn, name); err != nil {
 			return err
@@ -164,6 +186,7 @@ func runQuality(ctx context.Context, conn *sql.Conn, rawTables []RawTable, done 
 		if err != nil {
 			return err
 		}
+		text = narrowRaw(text, batch)
 		name := "templates/quality_duplicates.sql " + table.Name
 		if _, err := conn.ExecContext(ctx, text); err != nil {
 			return fmt.Errorf("%s: %w", name, err)

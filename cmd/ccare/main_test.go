@@ -56,6 +56,13 @@ func TestDemoPrintsWhereEverythingIs(t *testing.T) {
 	if err != nil || !strings.HasPrefix(out, "people\n") {
 		t.Errorf("sql: %q, %v", out, err)
 	}
+	// ccare runs lists the first run from the published copy (the second found nothing new
+	// and left the copy as it was).
+	out, err = run(t, "runs", "--config", cfg, "--format", "csv")
+	if err != nil || !strings.HasPrefix(out, "run_id,job,started,status,seconds,extract_s,transform_s,publish_s,files_new,") ||
+		!regexp.MustCompile(`(?m)^1,nightly,[^,]+,succeeded,`).MatchString(out) {
+		t.Errorf("runs: %q, %v", out, err)
+	}
 }
 
 func TestUsageAndConfigErrors(t *testing.T) {
@@ -65,6 +72,15 @@ func TestUsageAndConfigErrors(t *testing.T) {
 	}
 	if _, err := run(t, "generate", "--dir", t.TempDir(), "--day", "01/11/2026"); !errors.As(err, &ue) {
 		t.Errorf("bad --day: %v, want a usage error", err)
+	}
+	if _, err := run(t, "run", "nightly", "--from", "2026-11-01"); !errors.As(err, &ue) || !strings.Contains(err.Error(), "--provider") {
+		t.Errorf("--from without --provider: %v, want a usage error naming --provider", err)
+	}
+	if _, err := run(t, "run", "nightly", "--provider", "gp-emis", "--from", "1/11/2026"); !errors.As(err, &ue) {
+		t.Errorf("bad --from: %v, want a usage error", err)
+	}
+	if _, err := run(t, "runs", "--limit", "0"); !errors.As(err, &ue) {
+		t.Errorf("runs --limit 0: %v, want a usage error", err)
 	}
 	bad := filepath.Join(t.TempDir(), "ccare.yaml")
 	_ = os.WriteFile(bad, []byte("warehouse: w\nlake: l\ninbox: i\nreports: r\nproviders:\n  - id: Bad_ID\n"), 0o644)

@@ -2,14 +2,18 @@
 -- error rules, with its person (NULL while the patient's local id is unlinked) and SNOMED CT.
 CREATE OR REPLACE TABLE core.allergy AS
 WITH superseded AS (
-    -- Older versions of a record that passed the rules. Only the row ids go through the
-    -- window, not whole rows: at ten million rows that is the difference between fitting
-    -- a small memory limit and failing to pin blocks.
+    -- Older versions of a record: every row but its latest, among the rows that passed
+    -- the rules or withdraw the record (a withdrawal is quarantined by WDR-001, so a record
+    -- whose latest word is a withdrawal loads nothing). Latest: the highest source_version
+    -- (the source's own order), then the latest arrival, so an older version arriving late
+    -- replaces nothing. Only the row ids go through the window, not whole rows: at ten
+    -- million rows that is the difference between fitting a small memory limit and failing
+    -- to pin blocks.
     SELECT row_id FROM (
         SELECT x.rowid AS row_id,
-               row_number() OVER (PARTITION BY x._provider, x._feed, x.record_id ORDER BY x._file_id DESC, x._row_number DESC) AS version
+               row_number() OVER (PARTITION BY x._provider, x._feed, x.record_id ORDER BY x.source_version DESC NULLS LAST, x._file_id DESC, x._row_number DESC) AS version
         FROM staging.allergy x
-        ANTI JOIN quality.quarantined_rows q USING (_provider, _feed, _file_sha256, _row_number)
+        ANTI JOIN quality.unversioned_rows q USING (_provider, _feed, _file_sha256, _row_number)
     )
     WHERE version > 1
 )
@@ -28,6 +32,7 @@ SELECT
     a.clinical_status,
     CAST(NULL AS VARCHAR)                                     AS verification_status,
     a.recorded_date,
+    a.source_version,
     a._provider, a._feed, a._file_sha256, a._row_number, a._line, a._batch_id
 FROM staging.allergy a
 ANTI JOIN quality.quarantined_rows q USING (_provider, _feed, _file_sha256, _row_number)

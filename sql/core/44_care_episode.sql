@@ -2,14 +2,18 @@
 -- provider, arranged by a council team, over a period); the latest version of each.
 CREATE OR REPLACE TABLE core.care_episode AS
 WITH superseded AS (
-    -- Older versions of a record that passed the rules. Only the row ids go through the
-    -- window, not whole rows: at ten million rows that is the difference between fitting
-    -- a small memory limit and failing to pin blocks.
+    -- Older versions of a record: every row but its latest, among the rows that passed
+    -- the rules or withdraw the record (a withdrawal is quarantined by WDR-001, so a record
+    -- whose latest word is a withdrawal loads nothing). Latest: the highest source_version
+    -- (the source's own order), then the latest arrival, so an older version arriving late
+    -- replaces nothing. Only the row ids go through the window, not whole rows: at ten
+    -- million rows that is the difference between fitting a small memory limit and failing
+    -- to pin blocks.
     SELECT row_id FROM (
         SELECT x.rowid AS row_id,
-               row_number() OVER (PARTITION BY x._provider, x._feed, x.record_id ORDER BY x._file_id DESC, x._row_number DESC) AS version
+               row_number() OVER (PARTITION BY x._provider, x._feed, x.record_id ORDER BY x.source_version DESC NULLS LAST, x._file_id DESC, x._row_number DESC) AS version
         FROM staging.care_episode x
-        ANTI JOIN quality.quarantined_rows q USING (_provider, _feed, _file_sha256, _row_number)
+        ANTI JOIN quality.unversioned_rows q USING (_provider, _feed, _file_sha256, _row_number)
     )
     WHERE version > 1
 )
@@ -26,6 +30,7 @@ SELECT
     s.start_date,
     s.end_date,
     s.weekly_cost,
+    s.source_version,
     s._provider, s._feed, s._file_sha256, s._row_number, s._line, s._batch_id
 FROM staging.care_episode s
 ANTI JOIN quality.quarantined_rows q USING (_provider, _feed, _file_sha256, _row_number)

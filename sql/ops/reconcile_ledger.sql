@@ -1,7 +1,8 @@
 -- ops.file_ledger ← core.*, quality.quarantine, staging.*: recounts, for every loaded file, the
 -- rows that reached core, were quarantined, or were superseded by a later version of the same
 -- record. Each count comes from a different place, so conservation (read = loaded +
--- quarantined + superseded) is a real check, made by ops/conservation.sql.
+-- quarantined + superseded) is a real check, made by ops/conservation.sql. $1: only the files
+-- of that batch (the hourly job, whose staging holds only them), or 0 for every file.
 UPDATE ops.file_ledger AS l
 SET rows_loaded = c.loaded, rows_quarantined = c.quarantined, rows_superseded = c.superseded
 FROM (
@@ -23,23 +24,25 @@ FROM (
         FROM (SELECT DISTINCT provider, feed, file_sha256, row_number FROM quality.quarantine)
         GROUP BY ALL
     ),
-    -- A primary row is superseded when a later row of the same record passed the rules.
+    -- A primary row is superseded when a later version of the same record passed the rules
+    -- or withdrew it, as core/4*.sql rank them (a withdrawal itself counts as quarantined).
     primary_rows AS (
-        SELECT 'person' AS entity, _provider, '' AS part, local_id AS record_id, _feed, _file_id, _file_sha256, _row_number FROM staging.person_record WHERE _primary
-        UNION ALL SELECT 'allergy',    _provider, _feed, record_id, _feed, _file_id, _file_sha256, _row_number FROM staging.allergy    WHERE _primary
-        UNION ALL SELECT 'condition',  _provider, _feed, record_id, _feed, _file_id, _file_sha256, _row_number FROM staging.condition  WHERE _primary
-        UNION ALL SELECT 'medication', _provider, _feed, record_id, _feed, _file_id, _file_sha256, _row_number FROM staging.medication WHERE _primary
-        UNION ALL SELECT 'encounter',  _provider, _feed, record_id, _feed, _file_id, _file_sha256, _row_number FROM staging.encounter  WHERE _primary
-        UNION ALL SELECT 'care-episode', _provider, _feed, record_id, _feed, _file_id, _file_sha256, _row_number FROM staging.care_episode WHERE _primary
+        SELECT 'person' AS entity, _provider, '' AS part, local_id AS record_id, CAST(NULL AS VARCHAR) AS source_version, _feed, _file_id, _file_sha256, _row_number FROM staging.person_record WHERE _primary
+        UNION ALL SELECT 'allergy',    _provider, _feed, record_id, source_version, _feed, _file_id, _file_sha256, _row_number FROM staging.allergy    WHERE _primary
+        UNION ALL SELECT 'condition',  _provider, _feed, record_id, source_version, _feed, _file_id, _file_sha256, _row_number FROM staging.condition  WHERE _primary
+        UNION ALL SELECT 'medication', _provider, _feed, record_id, source_version, _feed, _file_id, _file_sha256, _row_number FROM staging.medication WHERE _primary
+        UNION ALL SELECT 'encounter',  _provider, _feed, record_id, source_version, _feed, _file_id, _file_sha256, _row_number FROM staging.encounter  WHERE _primary
+        UNION ALL SELECT 'care-episode', _provider, _feed, record_id, source_version, _feed, _file_id, _file_sha256, _row_number FROM staging.care_episode WHERE _primary
     ),
     superseded AS (
         SELECT entity, _provider, _feed, _file_sha256, count(*) AS n
         FROM (
             SELECT p.*, row_number() OVER (
-                PARTITION BY entity, _provider, part, record_id ORDER BY _file_id DESC, _row_number DESC) AS version
+                PARTITION BY entity, _provider, part, record_id ORDER BY source_version DESC NULLS LAST, _file_id DESC, _row_number DESC) AS version
             FROM primary_rows p
-            ANTI JOIN quality.quarantined_rows q USING (_provider, _feed, _file_sha256, _row_number)
-        )
+            ANTI JOIN quality.unversioned_rows q USING (_provider, _feed, _file_sha256, _row_number)
+        ) v
+        ANTI JOIN quality.quarantined_rows q USING (_provider, _feed, _file_sha256, _row_number)
         WHERE version > 1
         GROUP BY ALL
     )
@@ -52,6 +55,6 @@ FROM (
     LEFT JOIN loaded ld      ON ld.entity = f.entity AND ld._provider = f.provider AND ld._feed = f.feed AND ld._file_sha256 = f.sha256
     LEFT JOIN quarantined qu ON qu.provider = f.provider AND qu.feed = f.feed AND qu.file_sha256 = f.sha256
     LEFT JOIN superseded su  ON su.entity = f.entity AND su._provider = f.provider AND su._feed = f.feed AND su._file_sha256 = f.sha256
-    WHERE f.status = 'loaded'
+    WHERE f.status = 'loaded' AND ($1 = 0 OR f.batch_id = $1)
 ) AS c
 WHERE l.file_id = c.file_id;

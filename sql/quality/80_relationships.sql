@@ -17,6 +17,9 @@ WITH refs AS (
 -- vanishingly unlikely and would cost one warning, never a row.
 known AS (
     SELECT DISTINCT hash(_provider, local_id) AS id_hash FROM staging.person_record WHERE local_id IS NOT NULL
+    -- the hourly job's staging holds only its batch: the patients known before count too
+    UNION
+    SELECT hash(provider, local_id) FROM core.person_link WHERE getvariable('ccare_batch') IS NOT NULL
 )
 SELECT 'REL-001' AS rule_id, r._provider, r._feed, r._file_id, r._file_sha256, r._row_number, r._line, r._batch_id,
        k.id_hash IS NULL AS failed,

@@ -34,6 +34,15 @@ CREATE OR REPLACE MACRO postcode_normalise(p) AS (
 CREATE OR REPLACE MACRO record_order(file_id, row_number) AS
     (CAST(file_id AS HUGEINT) << 64) + CAST(row_number AS HUGEINT);
 
+-- version_order(text): a source's version label as text that sorts in version order: a
+-- number (FHIR meta.versionId "2" < "10") zero-padded to 20 digits, anything else as it is.
+CREATE OR REPLACE MACRO version_order(v) AS
+    CASE WHEN regexp_full_match(trim(v), '[0-9]{1,20}') THEN lpad(trim(v), 20, '0') ELSE nullif(trim(v), '') END;
+
+-- hl7_time_order(text): an HL7 TS (YYYYMMDDHHMM[SS], any offset ignored) as sortable text.
+CREATE OR REPLACE MACRO hl7_time_order(ts) AS
+    strftime(coalesce(try_strptime(left(ts, 14), '%Y%m%d%H%M%S'), try_strptime(left(ts, 12), '%Y%m%d%H%M')), '%Y-%m-%dT%H:%M:%S');
+
 -- snomed_id_valid(text): true only for a SNOMED CT concept id as the standard defines it:
 -- 6 to 18 digits without a leading zero, a concept partition identifier (the two digits
 -- before the last: 00 for the international release, 10 for an extension such as the UK's

@@ -57,3 +57,7 @@ ALTER TABLE ops.file_ledger ADD COLUMN IF NOT EXISTS added_columns VARCHAR[];
 -- rebuilds (ops/up_to_date.sql) whatever the dead run had landed.
 ALTER TABLE ops.runs ADD COLUMN IF NOT EXISTS built_at TIMESTAMPTZ;
 ALTER TABLE ops.runs ADD COLUMN IF NOT EXISTS published_at TIMESTAMPTZ;
+
+-- The schema files last applied (a sha256 over sql/schema): a run skips applying them again
+-- when they have not changed since (load.ApplySchema).
+CREATE TABLE IF NOT EXISTS ops.schema_applied (sha256 VARCHAR NOT NULL, applied_at TIMESTAMPTZ NOT NULL);

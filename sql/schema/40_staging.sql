@@ -6,6 +6,10 @@
 -- _primary marks the row that stands for its source record in row conservation (one per
 -- source record: an ED attendance row also yields a person record and a diagnosis).
 
+-- source_version (clinical tables): the source's own order of a record's versions, as text
+-- that sorts (FHIR meta.versionId zero-padded, HL7 MSH-7 as an ISO time), or NULL where the
+-- source gives none. The latest version is the highest source_version, then the latest
+-- arrival: an older version that arrives late never replaces a newer one.
 CREATE OR REPLACE TABLE staging.person_record (
     local_id          VARCHAR,
     nhs_number_raw    VARCHAR,
@@ -34,6 +38,7 @@ CREATE OR REPLACE TABLE staging.allergy (
     clinical_status      VARCHAR,   -- active | inactive | resolved
     recorded_date_raw    VARCHAR,
     recorded_date        DATE,
+    source_version    VARCHAR,      -- see above: NULL where the source gives no version order
     _primary          BOOLEAN NOT NULL,
     _provider VARCHAR NOT NULL, _feed VARCHAR NOT NULL, _file_id BIGINT NOT NULL,
     _file_sha256 VARCHAR NOT NULL, _row_number BIGINT NOT NULL, _line BIGINT NOT NULL,
@@ -53,6 +58,7 @@ CREATE OR REPLACE TABLE staging.condition (
     abatement_date_raw   VARCHAR,
     abatement_date       DATE,
     encounter_record_id  VARCHAR,
+    source_version    VARCHAR,      -- see above: NULL where the source gives no version order
     _primary          BOOLEAN NOT NULL,
     _provider VARCHAR NOT NULL, _feed VARCHAR NOT NULL, _file_id BIGINT NOT NULL,
     _file_sha256 VARCHAR NOT NULL, _row_number BIGINT NOT NULL, _line BIGINT NOT NULL,
@@ -71,6 +77,7 @@ CREATE OR REPLACE TABLE staging.medication (
     start_date           DATE,
     end_date_raw         VARCHAR,
     end_date             DATE,
+    source_version    VARCHAR,      -- see above: NULL where the source gives no version order
     _primary          BOOLEAN NOT NULL,
     _provider VARCHAR NOT NULL, _feed VARCHAR NOT NULL, _file_id BIGINT NOT NULL,
     _file_sha256 VARCHAR NOT NULL, _row_number BIGINT NOT NULL, _line BIGINT NOT NULL,
@@ -92,6 +99,7 @@ CREATE OR REPLACE TABLE staging.encounter (
     discharge_destination_code VARCHAR,
     outcome_text               VARCHAR,
     encounter_type             VARCHAR,
+    source_version    VARCHAR,      -- see above: NULL where the source gives no version order
     _primary          BOOLEAN NOT NULL,
     _provider VARCHAR NOT NULL, _feed VARCHAR NOT NULL, _file_id BIGINT NOT NULL,
     _file_sha256 VARCHAR NOT NULL, _row_number BIGINT NOT NULL, _line BIGINT NOT NULL,
@@ -111,6 +119,7 @@ CREATE OR REPLACE TABLE staging.care_episode (
     end_date_raw         VARCHAR,
     end_date             DATE,
     weekly_cost          DECIMAL(10, 2),
+    source_version    VARCHAR,      -- see above: NULL where the source gives no version order
     _primary          BOOLEAN NOT NULL,
     _provider VARCHAR NOT NULL, _feed VARCHAR NOT NULL, _file_id BIGINT NOT NULL,
     _file_sha256 VARCHAR NOT NULL, _row_number BIGINT NOT NULL, _line BIGINT NOT NULL,

@@ -47,3 +47,12 @@ CREATE TABLE IF NOT EXISTS core.link_model (
 CREATE OR REPLACE VIEW quality.quarantined_rows AS
 SELECT DISTINCT provider AS _provider, feed AS _feed, file_sha256 AS _file_sha256, row_number AS _row_number
 FROM quality.quarantine;
+
+-- quality.unversioned_rows: the quarantined rows that are not versions of their record,
+-- i.e. held back by a rule other than the withdrawal (WDR-001). A withdrawal is a version:
+-- the latest word on its record, which it removes from core (sql/core/4*.sql rank versions
+-- among the rows not held here, and load none of a record whose latest is withdrawn).
+CREATE OR REPLACE VIEW quality.unversioned_rows AS
+SELECT DISTINCT provider AS _provider, feed AS _feed, file_sha256 AS _file_sha256, row_number AS _row_number
+FROM quality.quarantine
+WHERE rule_id <> 'WDR-001';

@@ -1,49 +1,48 @@
--- history.{{ident .Table}} ← core.{{ident .Table}}: one row per version of each record (key:
--- {{range $i, $k := .Key}}{{if $i}}, {{end}}{{$k}}{{end}}), with the run and time it became current (valid_from_run,
--- valid_from) and stopped being so (valid_to_run, valid_to; NULL while current). Run after
--- core.{{ident .Table}} is rebuilt, in the same transaction: a record whose values changed
--- gets a new version, one no longer in core (withdrawn, merged away, replayed out) has its
--- version closed, and an unchanged one is left alone, so history grows with change, not with
--- the number of runs. Lineage columns (_provider … _batch_id) are not part of a version: an
--- unchanged record sent again keeps its version, whose lineage follows the latest file.
--- _version is a 64-bit hash of the record's values (doubles rounded to 9 places, so that
--- floating-point noise is not a change).
+-- history.{{ident .Table}}_version ← core.{{ident .Table}} (key: {{range $i, $k := .Key}}{{if $i}}, {{end}}{{$k}}{{end}}): run after
+-- core.{{ident .Table}} is rebuilt or merged into, in the same transaction. A record new to core,
+-- changed, or back after a removal gets a new version; a record gone from core (withdrawn,
+-- merged away, unlinked) gets a removal; an unchanged record gets nothing, so history grows
+-- with change, not with runs. Appends only: no version is ever updated, so history costs a
+-- run (and its checkpoint) only the rows it adds. A version keeps the lineage of the row that
+-- first carried it; core has the latest. _version is a 64-bit hash of the record's values
+-- (doubles rounded to 9 places, so that floating-point noise is not a change). After the
+-- hourly job, only the records it touched (incremental_touched_{{.Table}}, from
+-- sql/incremental) are compared: the rest cannot have changed.
 CREATE OR REPLACE TEMP TABLE history_next AS
-SELECT {{range .Key}}{{ident .}}, {{end}}hash({{range $i, $c := .Hashed}}{{if $i}}, {{end}}{{$c}}{{end}}) AS _version
-FROM core.{{ident .Table}};
+SELECT {{range .Key}}c.{{ident .}}, {{end}}hash({{range $i, $c := .Hashed}}{{if $i}}, {{end}}{{$c}}{{end}}) AS _version
+FROM core.{{ident .Table}} AS c
+{{- if .Touched}}
+SEMI JOIN incremental_touched_{{.Table}} AS t ON {{range $i, $k := .Key}}{{if $i}} AND {{end}}t.{{ident $k}} = c.{{ident $k}}{{end}}
+{{- end}};
 
 SELECT error('history.{{.Table}}: core.{{.Table}} has ' || count(*) || ' keys on more than one row')
 FROM (SELECT 1 FROM history_next GROUP BY {{range $i, $k := .Key}}{{if $i}}, {{end}}{{ident $k}}{{end}} HAVING count(*) > 1)
 HAVING count(*) > 0;
 
-UPDATE history.{{ident .Table}} AS h
-SET valid_to_run = {{.Run}}, valid_to = {{literal .Now}}::TIMESTAMPTZ, is_current = false
-WHERE h.is_current AND NOT EXISTS (
-    SELECT 1 FROM history_next n
-    WHERE {{range $i, $k := .Key}}{{if $i}} AND {{end}}n.{{ident $k}} = h.{{ident $k}}{{end}} AND n._version = h._version
-);
+-- Each record's latest version or removal so far.
+CREATE OR REPLACE TEMP TABLE history_latest AS
+SELECT {{range .Key}}h.{{ident .}}, {{end}}arg_max(h._version, h.valid_from_run) AS _version, arg_max(h.removed, h.valid_from_run) AS removed
+FROM history.{{ident (print .Table "_version")}} AS h
+{{- if .Touched}}
+SEMI JOIN incremental_touched_{{.Table}} AS t ON {{range $i, $k := .Key}}{{if $i}} AND {{end}}t.{{ident $k}} = h.{{ident $k}}{{end}}
+{{- end}}
+GROUP BY ALL;
 
-{{if .Lineage}}UPDATE history.{{ident .Table}} AS h
-SET _provider = c._provider, _feed = c._feed, _file_sha256 = c._file_sha256,
-    _row_number = c._row_number, _line = c._line, _batch_id = c._batch_id
-FROM core.{{ident .Table}} AS c
-WHERE h.is_current AND {{range $i, $k := .Key}}{{if $i}} AND {{end}}c.{{ident $k}} = h.{{ident $k}}{{end}}
-  AND (c._file_sha256, c._row_number, c._batch_id) IS DISTINCT FROM (h._file_sha256, h._row_number, h._batch_id);
-{{end}}
-INSERT INTO history.{{ident .Table}} BY NAME
-SELECT c.*, n._version, {{.Run}} AS valid_from_run, {{literal .Now}}::TIMESTAMPTZ AS valid_from,
-       CAST(NULL AS BIGINT) AS valid_to_run, CAST(NULL AS TIMESTAMPTZ) AS valid_to, true AS is_current
+INSERT INTO history.{{ident (print .Table "_version")}} BY NAME
+SELECT c.*, n._version, {{.Run}} AS valid_from_run, {{literal .Now}}::TIMESTAMPTZ AS valid_from, false AS removed
 FROM core.{{ident .Table}} c
 JOIN history_next n ON {{range $i, $k := .Key}}{{if $i}} AND {{end}}n.{{ident $k}} = c.{{ident $k}}{{end}}
-WHERE NOT EXISTS (
-    SELECT 1 FROM history.{{ident .Table}} h
-    WHERE h.is_current AND {{range $i, $k := .Key}}{{if $i}} AND {{end}}h.{{ident $k}} = c.{{ident $k}}{{end}}
-);
+LEFT JOIN history_latest l ON {{range $i, $k := .Key}}{{if $i}} AND {{end}}l.{{ident $k}} = c.{{ident $k}}{{end}}
+WHERE l._version IS NULL OR l.removed OR l._version <> n._version;
+
+INSERT INTO history.{{ident (print .Table "_version")}} BY NAME
+SELECT {{range .Key}}l.{{ident .}}, {{end}}{{.Run}} AS valid_from_run, {{literal .Now}}::TIMESTAMPTZ AS valid_from, true AS removed
+FROM history_latest l
+ANTI JOIN history_next n ON {{range $i, $k := .Key}}{{if $i}} AND {{end}}n.{{ident $k}} = l.{{ident $k}}{{end}}
+WHERE NOT l.removed;
 
 DROP TABLE history_next;
-
--- The state as of a run: history.{{.Table}}_as_of(run_id) (see ops.runs for when each ran).
-CREATE OR REPLACE MACRO history.{{ident (print .Table "_as_of")}}(run) AS TABLE
-SELECT * EXCLUDE (_version, valid_to_run, valid_to, is_current)
-FROM history.{{ident .Table}}
-WHERE valid_from_run <= run AND (valid_to_run IS NULL OR valid_to_run > run);
+DROP TABLE history_latest;
+{{- if .Touched}}
+DROP TABLE incremental_touched_{{.Table}};
+{{- end}}

@@ -14,6 +14,7 @@ SELECT
          ELSE coalesce(clinical_status, 'active') END AS clinical_status,
     recorded_date                                    AS recorded_date_raw,
     try_cast(left(recorded_date, 10) AS DATE)        AS recorded_date,
+    version_order(version_id)                        AS source_version,
     true                                             AS _primary,
     _provider, _feed, _file_id, _file_sha256, _row_number, _line, _batch_id
 FROM raw.uhbw_epr_allergies;

@@ -3,7 +3,8 @@
 -- staging.person_record); a reference to anything else leaves no patient (REQ-002).
 -- verificationStatus entered-in-error becomes clinical_status 'entered-in-error', which
 -- quality/40_entered_in_error.sql quarantines (WDR-001) so that it never reaches core.
--- Versions: the export lists version 2 after version 1, and core keeps the later row.
+-- Versions: meta.versionId orders them (source_version); core keeps the highest, so an older
+-- version in a later export never replaces a newer one.
 INSERT INTO staging.condition BY NAME
 SELECT
     id                                               AS record_id,
@@ -19,6 +20,7 @@ SELECT
     abatement_date_time                              AS abatement_date_raw,
     try_cast(left(abatement_date_time, 10) AS DATE)  AS abatement_date,
     NULL                                             AS encounter_record_id,
+    version_order(version_id)                        AS source_version,
     true                                             AS _primary,
     _provider, _feed, _file_id, _file_sha256, _row_number, _line, _batch_id
 FROM raw.uhbw_epr_conditions;

@@ -17,6 +17,7 @@ SELECT
     NULL                                             AS discharge_destination_code,
     NULL                                             AS outcome_text,
     type_text                                        AS encounter_type,
+    version_order(version_id)                        AS source_version,
     true                                             AS _primary,
     _provider, _feed, _file_id, _file_sha256, _row_number, _line, _batch_id
 FROM raw.uhbw_epr_encounters;

@@ -14,6 +14,7 @@ SELECT
     try_cast(left(effective_start, 10) AS DATE)      AS start_date,
     effective_end                                    AS end_date_raw,
     try_cast(left(effective_end, 10) AS DATE)        AS end_date,
+    version_order(version_id)                        AS source_version,
     true                                             AS _primary,
     _provider, _feed, _file_id, _file_sha256, _row_number, _line, _batch_id
 FROM raw.uhbw_epr_medications;

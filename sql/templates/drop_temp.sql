@@ -1,0 +1,2 @@
+-- A scratch table no longer needed.
+DROP TABLE IF EXISTS {{ident .Table}};

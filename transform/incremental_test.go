@@ -1,0 +1,65 @@
+package transform
+
+import (
+	"regexp"
+	"strings"
+	"testing"
+
+	sqlfiles "github.com/bnssg-connecting-care/ccare/sql"
+)
+
+func TestNarrowRaw(t *testing.T) {
+	for _, tt := range []struct{ in, want string }{
+		{"SELECT * FROM raw.gp_emis_patients;", "SELECT * FROM (SELECT * FROM raw.gp_emis_patients WHERE _batch_id = 7);"},
+		{`FROM raw."nbt_pas_adt" AS r`, `FROM (SELECT * FROM raw."nbt_pas_adt" WHERE _batch_id = 7) AS r`},
+		{"SELECT * FROM raw.a\nUNION ALL BY NAME\nSELECT * FROM raw.a_live", "SELECT * FROM (SELECT * FROM raw.a WHERE _batch_id = 7)\nUNION ALL BY NAME\nSELECT * FROM (SELECT * FROM raw.a_live WHERE _batch_id = 7)"},
+		{"FROM staging.raw_values", "FROM staging.raw_values"},
+		{"SELECT draw.x FROM t", "SELECT draw.x FROM t"},
+	} {
+		if got := narrowRaw(tt.in, 7); got != tt.want {
+			t.Errorf("narrowRaw(%q)\n got %q\nwant %q", tt.in, got, tt.want)
+		}
+	}
+	if got := narrowRaw("FROM raw.x", 0); got != "FROM raw.x" {
+		t.Errorf("batch 0 changed the text: %q", got)
+	}
+}
+
+// TestStagingReadsRawPlainly: the hourly job narrows staging SQL and the rule templates to its
+// batch by swapping each raw table for a subquery (narrowRaw), which is only sound where a
+// raw table is read as FROM raw.<table>: not aliased without AS, not joined, and never
+// qualifying a column.
+func TestStagingReadsRawPlainly(t *testing.T) {
+	plain := regexp.MustCompile(`^(SELECT \* )?FROM raw\.("[a-z0-9_]+"|[a-z0-9_]+)( AS [a-z]+)?\s*;?$`)
+	var files []string
+	for _, p := range []string{"bcc-social", "gp-emis", "gp-tpp", "nbt-cdw", "nbt-pas", "ooh-adastra",
+		"ooh-dental", "sglos-social", "uhbw-ed", "uhbw-epr"} {
+		more, err := sqlfiles.Dir("staging/" + p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		files = append(files, more...)
+	}
+	files = append(files, "templates/quality_duplicates.sql", "templates/quarantine_record.sql")
+	checked := 0
+	for _, name := range files {
+		text, err := sqlfiles.File(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i, line := range strings.Split(text, "\n") {
+			code, _, _ := strings.Cut(line, "--")
+			code = strings.ReplaceAll(code, "{{ident .Table}}", "x")
+			if !rawReference.MatchString(code) {
+				continue
+			}
+			checked++
+			if !plain.MatchString(strings.TrimSpace(code)) {
+				t.Errorf("%s line %d reads a raw table other than as FROM raw.<table>: %s", name, i+1, strings.TrimSpace(line))
+			}
+		}
+	}
+	if checked < 20 {
+		t.Errorf("only %d raw references found: the check looks at the wrong files", checked)
+	}
+}

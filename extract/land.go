@@ -430,6 +430,18 @@ func sanitise(fields []string) []string {
 }
 
 // Seen returns the ledger's status for a file already met, or "" for a new file.
+// SeenUnchanged returns the sha256 of a file loaded before under the same name, size and
+// modification time, or "" (sql/extract/ledger_find_stat.sql): the inbox keeps every file a
+// provider has sent, and hashing them all again on every run would grow without end.
+func SeenUnchanged(ctx context.Context, conn *sql.Conn, t Target, name string, size int64, modified time.Time) (string, error) {
+	var sha string
+	err := sqlfiles.QueryRow(ctx, conn, "extract/ledger_find_stat.sql", []any{t.Provider, t.Feed, name, modified, size}, &sha)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", nil
+	}
+	return sha, err
+}
+
 func Seen(ctx context.Context, conn *sql.Conn, t Target, sha256 string) (string, error) {
 	var id int64
 	var status, name string

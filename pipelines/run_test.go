@@ -3,6 +3,7 @@ package pipelines_test
 import (
 	"context"
 	"io/fs"
+	"log/slog"
 	"os"
 	"path/filepath"
 	"strings"
@@ -138,5 +139,52 @@ func TestRejectedFileIsReportedAndRetried(t *testing.T) {
 	}
 	if n := count(t, db, "SELECT count(*) FROM raw.gp_tpp_patients"); n != 0 {
 		t.Errorf("a rejected file landed %d rows", n)
+	}
+}
+
+// TestLoadedFilesAreKnownWithoutRereading: a file loaded before and untouched since (same
+// name, size and time) is skipped without being read; one touched since is read, hashed and
+// still recognised by its content; one rewritten with new content is loaded as new.
+func TestLoadedFilesAreKnownWithoutRereading(t *testing.T) {
+	dir, cfg := smallCommunity(t)
+	ctx := context.Background()
+	first, err := pipelines.Run(ctx, cfg, pipelines.RunOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	touched := filepath.Join(dir, "inbox", "gp-emis", "allergies", "EMIS_Allergies_20261101.csv")
+	later := time.Date(2026, 11, 3, 8, 0, 0, 0, time.UTC)
+	if err := os.Chtimes(touched, later, later); err != nil {
+		t.Fatal(err)
+	}
+	var logs strings.Builder
+	log := slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	res, err := pipelines.Run(ctx, cfg, pipelines.RunOptions{Log: log})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.FilesNew != 0 || res.FilesSkipped != first.FilesNew {
+		t.Errorf("after a touch: %+v; want every file skipped", res)
+	}
+	if n := strings.Count(logs.String(), "same name, size and time"); n != first.FilesNew-1 {
+		t.Errorf("%d files known by name, size and time, want all but the touched one (%d)", n, first.FilesNew-1)
+	}
+	data, err := os.ReadFile(touched)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The same length, other content: a changed allergy severity.
+	changed := strings.Replace(string(data), "Allergy to", "ALLERGY TO", 1)
+	if changed == string(data) {
+		t.Fatal("no allergy to change")
+	}
+	if err := os.WriteFile(touched, []byte(changed), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Chtimes(touched, later.Add(time.Hour), later.Add(time.Hour)); err != nil {
+		t.Fatal(err)
+	}
+	if res, err = pipelines.Run(ctx, cfg, pipelines.RunOptions{}); err != nil || res.FilesNew != 1 {
+		t.Errorf("after a rewrite: %+v, %v; want the file loaded as new", res, err)
 	}
 }

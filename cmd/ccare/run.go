@@ -21,10 +21,13 @@ func newRun(g *globals) *cobra.Command {
 		Short: "Run a job: land new files, rebuild the common model, publish the lake and reports",
 		Long: `Run a job of the pipeline.
 
-  nightly  every feed of every configured system
-  hourly   only the feeds whose cadence is hourly
+  nightly  every feed of every configured system; rebuilds the common model
+  hourly   only the feeds whose cadence is hourly; merges their new records into the
+           common model (new local ids without a matching NHS number wait, 'pending',
+           for the nightly run's identity resolution), or rebuilds when it must
 
-Files already loaded (same content) are skipped; a file whose layout does not match the
+Files already loaded (same content) are skipped (one untouched since, by name, size and
+modification time, without being read again); a file whose layout does not match the
 configuration is rejected, reported, and tried again next run. With no --config, the
 embedded demo configuration is used with paths under ./demo.
 

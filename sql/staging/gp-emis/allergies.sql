@@ -1,4 +1,5 @@
--- staging.allergy ← raw.gp_emis_allergies.
+-- staging.allergy ← raw.gp_emis_allergies. LastUpdated orders a
+-- record's versions (source_version): an older one arriving late replaces nothing.
 INSERT INTO staging.allergy BY NAME
 SELECT
     allergy_guid                                     AS record_id,
@@ -11,6 +12,7 @@ SELECT
     'active'                                         AS clinical_status,
     recorded_date                                    AS recorded_date_raw,
     try_strptime(recorded_date, '%Y-%m-%d')::DATE    AS recorded_date,
+    nullif(trim(last_updated), '')                  AS source_version,
     true                                             AS _primary,
     _provider, _feed, _file_id, _file_sha256, _row_number, _line, _batch_id
 FROM raw.gp_emis_allergies;

@@ -1,4 +1,5 @@
--- staging.condition ← raw.gp_emis_problems: problem-list entries; Read v2 for older records, else SNOMED CT.
+-- staging.condition ← raw.gp_emis_problems: problem-list entries; Read v2 for older records, else SNOMED CT. LastUpdated orders a
+-- record's versions (source_version): an older one arriving late replaces nothing.
 INSERT INTO staging.condition BY NAME
 SELECT
     problem_guid                                     AS record_id,
@@ -12,6 +13,7 @@ SELECT
     try_strptime(onset_date, '%Y-%m-%d')::DATE       AS onset_date,
     end_date                                         AS abatement_date_raw,
     try_strptime(end_date, '%Y-%m-%d')::DATE         AS abatement_date,
+    nullif(trim(last_updated), '')                  AS source_version,
     true                                             AS _primary,
     _provider, _feed, _file_id, _file_sha256, _row_number, _line, _batch_id
 FROM raw.gp_emis_problems;

@@ -59,12 +59,16 @@ func daysRun(runs []time.Time) map[string]int {
 	return out
 }
 
-// TestDailyJobRunsOnceOnClockChangeDays: a daily job at 01:30 Europe/London runs exactly
+// TestDailyJobRunsOnceOnClockChangeDays: a job at "30 1 * * *" (a daily job at 01:30) Europe/London runs exactly
 // once on the day the clocks go forward (28 March 2027, at 02:30 BST: 01:30 does not exist)
 // and exactly once on the day they go back (31 October 2027, at 01:30 GMT: 01:30 happens
 // twice), and as usual on the days after.
 func TestDailyJobRunsOnceOnClockChangeDays(t *testing.T) {
-	at0130 := gocron.DailyJob(1, gocron.NewAtTimes(gocron.NewAtTime(1, 30, 0)))
+	spec, err := ParseSpec("30 1 * * *")
+	if err != nil {
+		t.Fatal(err)
+	}
+	at0130 := spec.Definition()
 	for _, tt := range []struct {
 		start time.Time
 		want  map[string]int

@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"net"
+	"net/http"
 	"sync"
 	"time"
 
@@ -193,3 +195,34 @@ func (d *Daemon) IncrementJob(_ uuid.UUID, name string, _ []string, status gocro
 
 // RecordJobTiming is gocron's Monitor; the daemon times runs itself.
 func (d *Daemon) RecordJobTiming(time.Time, time.Time, uuid.UUID, string, []string) {}
+
+// Serve starts the jobs and the operator's HTTP server (Handler) on listen, and runs until
+// ctx ends (the command ends it on SIGTERM or SIGINT). Then it takes no more jobs, cancels
+// the running one's context, so that its current step commits or rolls back, waits for it,
+// stops the server and returns.
+func (d *Daemon) Serve(ctx context.Context, listen string) error {
+	ln, err := net.Listen("tcp", listen)
+	if err != nil {
+		return fmt.Errorf("schedule: listen on %s: %w", listen, err)
+	}
+	srv := &http.Server{Handler: d.Handler(), ReadHeaderTimeout: 10 * time.Second}
+	served := make(chan error, 1)
+	go func() { served <- srv.Serve(ln) }()
+	d.opt.Log.Info("schedule started", "listen", ln.Addr().String(), "jobs", len(d.order))
+	d.Start()
+	select {
+	case <-ctx.Done():
+	case err := <-served:
+		d.Stop()
+		return fmt.Errorf("schedule: http: %w", err)
+	}
+	d.opt.Log.Info("stopping: no more jobs; a running job finishes its current step")
+	stopErr := d.Stop()
+	shutdown, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
+	defer cancel()
+	if err := srv.Shutdown(shutdown); err != nil {
+		return errors.Join(stopErr, err)
+	}
+	d.opt.Log.Info("schedule stopped")
+	return stopErr
+}

@@ -137,3 +137,47 @@ func TestTransientFailureIsRetried(t *testing.T) {
 		t.Errorf("board pack: %+v; want one failure, not retried", bp)
 	}
 }
+
+// TestServeStopsCleanly: while serving, the endpoints answer; when its context ends, a
+// running job's context is cancelled (so its step can commit or roll back), Serve waits for
+// it, and returns without error.
+func TestServeStopsCleanly(t *testing.T) {
+	clock := clockwork.NewFakeClockAt(time.Date(2027, 1, 11, 2, 29, 0, 0, london))
+	started := make(chan struct{})
+	var sawCancel atomic.Bool
+	spec, _ := ParseSpec("30 2 * * *")
+	d, err := New(runnerFunc(func(ctx context.Context, job string) error {
+		close(started)
+		<-ctx.Done()
+		time.Sleep(20 * time.Millisecond) // the step finishing
+		sawCancel.Store(true)
+		return ctx.Err()
+	}), []Job{{Name: "nightly", Spec: spec}}, Options{Clock: clock})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, stop := context.WithCancel(context.Background())
+	served := make(chan error, 1)
+	go func() { served <- d.Serve(ctx, "127.0.0.1:0") }()
+	if err := clock.BlockUntilContext(t.Context(), 1); err != nil { // the job's timer is set
+		t.Fatal(err)
+	}
+	advance(clock, 2*time.Minute)
+	select {
+	case <-started:
+	case <-time.After(5 * time.Second):
+		t.Fatal("the job did not start")
+	}
+	stop()
+	select {
+	case err := <-served:
+		if err != nil {
+			t.Errorf("Serve: %v", err)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("Serve did not return after its context ended")
+	}
+	if !sawCancel.Load() {
+		t.Error("Serve returned before the running job finished its step")
+	}
+}

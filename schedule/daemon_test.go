@@ -16,15 +16,23 @@ type runnerFunc func(ctx context.Context, job string) error
 
 func (f runnerFunc) Run(ctx context.Context, job string) error { return f(ctx, job) }
 
-// advance moves the fake clock on in one-minute steps, giving the scheduler's goroutines
-// a moment after each: a step taken before a job has re-armed its timer can fire it twice
-// (seen once in five runs with 2 ms; none in ten with 5 ms). A real clock does not jump.
-func advance(clock *clockwork.FakeClock, d time.Duration) {
+// advance moves the fake clock on in one-minute steps. Before each step it waits until all
+// jobs' timers are set again (a job that has just fired re-arms its timer on a goroutine of
+// its own: a step taken before that would fire it twice), and after each gives the jobs'
+// goroutines a moment to record their runs.
+func advance(t *testing.T, clock *clockwork.FakeClock, jobs int, d time.Duration) {
+	t.Helper()
 	for step := time.Duration(0); step < d; step += time.Minute {
+		ctx, cancel := context.WithTimeout(t.Context(), 5*time.Second)
+		err := clock.BlockUntilContext(ctx, jobs)
+		cancel()
+		if err != nil {
+			t.Fatalf("the scheduler did not set its %d timers: %v", jobs, err)
+		}
 		clock.Advance(time.Minute)
-		time.Sleep(5 * time.Millisecond)
+		time.Sleep(2 * time.Millisecond)
 	}
-	time.Sleep(10 * time.Millisecond)
+	time.Sleep(20 * time.Millisecond)
 }
 
 func newDaemon(t *testing.T, clock *clockwork.FakeClock, r Runner, opt Options, specs ...[2]string) *Daemon {
@@ -66,7 +74,7 @@ func TestJobsFireOnTheirTimes(t *testing.T) {
 		mu.Unlock()
 		return nil
 	}), Options{}, [2]string{"hourly", "10 * * * *"}, [2]string{"nightly", "30 2 * * *"}, [2]string{"board_pack", "0 6 * * 1"})
-	advance(clock, 7*time.Hour)
+	advance(t, clock, 3, 7*time.Hour)
 	mu.Lock()
 	defer mu.Unlock()
 	if len(ran["hourly"]) != 7 || ran["hourly"][0].Minute() != 10 {
@@ -101,7 +109,7 @@ func TestOverlappingTriggerIsSkipped(t *testing.T) {
 		}
 		return nil
 	}), Options{}, [2]string{"hourly", "* * * * *"})
-	advance(clock, 4*time.Minute)
+	advance(t, clock, 1, 4*time.Minute)
 	close(release)
 	time.Sleep(20 * time.Millisecond)
 	st := state(d, "hourly")
@@ -127,7 +135,7 @@ func TestTransientFailureIsRetried(t *testing.T) {
 		return nil
 	}), Options{Backoff: time.Minute, Transient: func(err error) bool { return errors.Is(err, errLockHeld) }},
 		[2]string{"nightly", "0 2 * * *"}, [2]string{"board_pack", "0 2 * * 1"})
-	advance(clock, 6*time.Minute) // 02:00 fails, 02:01 fails, 02:03 succeeds
+	advance(t, clock, 2, 6*time.Minute) // 02:00 fails, 02:01 fails, 02:03 succeeds
 	st := state(d, "nightly")
 	if attempts.Load() != 3 || st.Retries != 2 || st.Failures != 0 || st.Runs != 1 || st.LastError != "" {
 		t.Errorf("nightly: %d attempts, state %+v; want 3 attempts, 2 retries, success", attempts.Load(), st)
@@ -159,10 +167,7 @@ func TestServeStopsCleanly(t *testing.T) {
 	ctx, stop := context.WithCancel(context.Background())
 	served := make(chan error, 1)
 	go func() { served <- d.Serve(ctx, "127.0.0.1:0") }()
-	if err := clock.BlockUntilContext(t.Context(), 1); err != nil { // the job's timer is set
-		t.Fatal(err)
-	}
-	advance(clock, 2*time.Minute)
+	advance(t, clock, 1, 2*time.Minute)
 	select {
 	case <-started:
 	case <-time.After(5 * time.Second):

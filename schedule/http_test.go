@@ -34,7 +34,7 @@ func TestOperatorEndpoints(t *testing.T) {
 		}
 		return nil
 	}), Options{}, [2]string{"nightly", "0 2 * * *"}, [2]string{"board_pack", "0 2 * * 1"}, [2]string{"hourly", "10 * * * *"})
-	advance(clock, 3*time.Minute)
+	advance(t, clock, 3, 3*time.Minute)
 	srv := httptest.NewServer(d.Handler())
 	defer srv.Close()
 

@@ -11,12 +11,14 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/goccy/go-yaml"
 	"github.com/goccy/go-yaml/ast"
 	"github.com/goccy/go-yaml/parser"
 
 	"github.com/bnssg-connecting-care/ccare/extract"
+	"github.com/bnssg-connecting-care/ccare/schedule"
 	"github.com/bnssg-connecting-care/ccare/transform"
 )
 
@@ -37,7 +39,28 @@ type Config struct {
 	Reports   string
 	DuckDB    DuckDBConfig
 	Linkage   transform.Linkage
+	Schedule  Schedule
 	Providers []Provider
+}
+
+// Schedule is the daemon's configuration (ccare schedule).
+type Schedule struct {
+	Listen       string // the operator's HTTP address: /healthz, /metrics, /
+	Retries      int    // further attempts after a transient failure
+	RetryBackoff time.Duration
+	Jobs         []ScheduledJob
+}
+
+// ScheduledJob is one job the daemon runs, and when (Europe/London).
+type ScheduledJob struct {
+	Name string
+	Spec schedule.Spec
+}
+
+// scheduleJobs are the jobs the daemon knows, with their default times.
+var scheduleJobs = []struct{ name, spec string }{
+	{"hourly", "10 * * * *"},
+	{"nightly", "30 2 * * *"},
 }
 
 type DuckDBConfig struct {
@@ -82,7 +105,15 @@ type configFile struct {
 	Reports   string         `yaml:"reports"`
 	DuckDB    DuckDBConfig   `yaml:"duckdb"`
 	Linkage   *linkageFile   `yaml:"linkage"`
+	Schedule  *scheduleFile  `yaml:"schedule"`
 	Providers []providerFile `yaml:"providers"`
+}
+
+type scheduleFile struct {
+	Listen       string            `yaml:"listen"`
+	Retries      *int              `yaml:"retries"`
+	RetryBackoff string            `yaml:"retry_backoff"`
+	Jobs         map[string]string `yaml:"jobs"`
 }
 
 // linkageFile is the linkage section: every field optional, defaults from transform.DefaultLinkage.
@@ -197,6 +228,7 @@ func ParseConfig(name string, data []byte, base string) (*Config, error) {
 	cfg.Inbox = resolve("inbox", raw.Inbox)
 	cfg.Reports = resolve("reports", raw.Reports)
 	cfg.Linkage = v.linkage(raw.Linkage)
+	cfg.Schedule = v.schedule(raw.Schedule)
 	if raw.DuckDB.Threads < 0 {
 		v.fail("$.duckdb.threads", "duckdb.threads", "must be 0 (one per core) or more")
 	}
@@ -364,6 +396,50 @@ func yamlError(name string, err error) error {
 }
 
 // linkage applies the linkage section over the defaults and checks it.
+func (v *validator) schedule(raw *scheduleFile) Schedule {
+	out := Schedule{Listen: "127.0.0.1:8787", Retries: 3, RetryBackoff: time.Minute}
+	if raw == nil {
+		raw = &scheduleFile{}
+	}
+	if raw.Listen != "" {
+		out.Listen = raw.Listen
+	}
+	if raw.Retries != nil {
+		out.Retries = *raw.Retries
+		if out.Retries < 0 || out.Retries > 10 {
+			v.fail("$.schedule.retries", "schedule.retries", "must be 0 to 10")
+		}
+	}
+	if raw.RetryBackoff != "" {
+		d, err := time.ParseDuration(raw.RetryBackoff)
+		if err != nil || d <= 0 {
+			v.fail("$.schedule.retry_backoff", "schedule.retry_backoff", "must be a duration such as 30s or 2m")
+		}
+		out.RetryBackoff = d
+	}
+	for name := range raw.Jobs {
+		if !slices.ContainsFunc(scheduleJobs, func(j struct{ name, spec string }) bool { return j.name == name }) {
+			v.fail("$.schedule.jobs."+name, "schedule.jobs", fmt.Sprintf("%q is not a job the daemon runs (hourly, nightly)", name))
+		}
+	}
+	for _, j := range scheduleJobs {
+		expr, set := raw.Jobs[j.name]
+		if !set {
+			expr = j.spec
+		}
+		if expr == "" || expr == "off" {
+			continue // a job the deployment runs some other way
+		}
+		spec, err := schedule.ParseSpec(expr)
+		if err != nil {
+			v.fail("$.schedule.jobs."+j.name, "schedule.jobs."+j.name, err.Error())
+			continue
+		}
+		out.Jobs = append(out.Jobs, ScheduledJob{Name: j.name, Spec: spec})
+	}
+	return out
+}
+
 func (v *validator) linkage(raw *linkageFile) transform.Linkage {
 	l := transform.DefaultLinkage()
 	if raw == nil {

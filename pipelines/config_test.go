@@ -5,6 +5,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 )
 
 func TestDemoConfigIsValid(t *testing.T) {
@@ -153,6 +154,38 @@ func TestLinkageConfig(t *testing.T) {
 		_, err := ParseConfig("ccare.yaml", []byte(strings.Replace(goodConfig, "providers:\n", tt.linkage+"providers:\n", 1)), ".")
 		if err == nil || !strings.Contains(err.Error(), tt.want) {
 			t.Errorf("%q: error %v, want %q", tt.linkage, err, tt.want)
+		}
+	}
+}
+
+func TestScheduleConfig(t *testing.T) {
+	cfg, err := ParseConfig("ccare.yaml", []byte(goodConfig), ".")
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := cfg.Schedule
+	if s.Listen != "127.0.0.1:8787" || s.Retries != 3 || s.RetryBackoff != time.Minute || len(s.Jobs) != 2 ||
+		s.Jobs[0].Name != "hourly" || s.Jobs[1].Spec.What != "every day at 02:30" {
+		t.Errorf("defaults: %+v", s)
+	}
+	set := "schedule:\n  listen: :9000\n  retries: 5\n  retry_backoff: 30s\n  jobs:\n    hourly: \"off\"\n    nightly: \"0 1 * * 1-5\"\nproviders:\n"
+	cfg, err = ParseConfig("ccare.yaml", []byte(strings.Replace(goodConfig, "providers:\n", set, 1)), ".")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s := cfg.Schedule; s.Listen != ":9000" || s.Retries != 5 || s.RetryBackoff != 30*time.Second || len(s.Jobs) != 1 ||
+		s.Jobs[0].Spec.What != "every Monday, Tuesday, Wednesday, Thursday, Friday at 01:00" {
+		t.Errorf("set: %+v", s)
+	}
+	for _, tt := range []struct{ schedule, want string }{
+		{"schedule:\n  jobs:\n    weekly: \"0 6 * * 1\"\n", `line 7: schedule.jobs: "weekly" is not a job`},
+		{"schedule:\n  jobs:\n    nightly: \"30 25 * * *\"\n", "schedule.jobs.nightly: schedule \"30 25 * * *\": minute 0–59 and hour 0–23"},
+		{"schedule:\n  retries: 50\n", "schedule.retries: must be 0 to 10"},
+		{"schedule:\n  retry_backoff: soon\n", "schedule.retry_backoff: must be a duration"},
+	} {
+		_, err := ParseConfig("ccare.yaml", []byte(strings.Replace(goodConfig, "providers:\n", tt.schedule+"providers:\n", 1)), ".")
+		if err == nil || !strings.Contains(err.Error(), tt.want) {
+			t.Errorf("%q: error %v, want %q", tt.schedule, err, tt.want)
 		}
 	}
 }

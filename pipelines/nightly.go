@@ -187,17 +187,13 @@ func Run(ctx context.Context, cfg *Config, opt RunOptions) (res RunResult, err e
 	if res.ReplayMissing = len(replay) - res.Replayed; opt.Replay && res.ReplayMissing > 0 {
 		log.Warn("replay: files in the ledger are no longer in the inbox; their rows stay as they were loaded", "files", res.ReplayMissing)
 	}
-	var upToDate bool
-	var publishedAt sql.NullTime
-	if err := sqlfiles.QueryRow(ctx, conn, "ops/up_to_date.sql", nil, &upToDate, &publishedAt); err != nil {
-		return res, err
-	}
-	if landed == 0 && upToDate && !opt.Replay {
+	// Nothing landed: the warehouse is as up to date as it was before landing.
+	if landed == 0 && wasUpToDate && !opt.Replay {
 		log.Info("nothing new: the warehouse, lake and reports are as the last run left them", "run_id", res.RunID)
 		res.Lake = filepath.Join(cfg.Lake, "current")
 		res.Reports = reports.SummaryPaths(cfg.Reports)
 		// A run that died between publishing the lake and copying the warehouse left an old copy.
-		if st, err := os.Stat(cfg.Published); err == nil && st.ModTime().After(publishedAt.Time) {
+		if st, err := os.Stat(cfg.Published); err == nil && st.ModTime().After(lastPublished.Time) {
 			return res, finish(nil)
 		}
 		return res, publish()

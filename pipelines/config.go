@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"net/url"
 	"path/filepath"
 	"regexp"
 	"slices"
@@ -49,6 +50,11 @@ type Schedule struct {
 	Retries      int    // further attempts after a transient failure
 	RetryBackoff time.Duration
 	Jobs         []ScheduledJob
+	// Settle: a file modified more recently may still be being written; a scheduled run
+	// waits for it (retrying) rather than read half a file.
+	Settle time.Duration
+	// Webhook is posted a JSON message when a feed turns late and when it is on time again.
+	Webhook string
 }
 
 // ScheduledJob is one job the daemon runs, and when (Europe/London).
@@ -83,12 +89,31 @@ type Feed struct {
 	Options any
 	Pattern string
 	Cadence string
+	// Due: a new file is due by each of these times (Europe/London); the feed is late once
+	// one has passed by Grace with no file for it.
+	Due     schedule.Spec
+	Grace   time.Duration
 	Entity  string
 	Columns []extract.Column
 	// RowKey: columns the source system assigns to each row it stores (a database's integer
 	// primary key), left out when asking whether two records are the same record sent twice.
 	RowKey []string
 	Line   int // where the feed is declared, for messages
+}
+
+// feed finds a provider's feed by their names.
+func (c *Config) feed(provider, feed string) (Provider, Feed, bool) {
+	for _, p := range c.Providers {
+		if p.ID != provider {
+			continue
+		}
+		for _, f := range p.Feeds {
+			if f.Name == feed {
+				return p, f, true
+			}
+		}
+	}
+	return Provider{}, Feed{}, false
 }
 
 // Target is where the feed's files land.
@@ -114,6 +139,8 @@ type scheduleFile struct {
 	Retries      *int              `yaml:"retries"`
 	RetryBackoff string            `yaml:"retry_backoff"`
 	Jobs         map[string]string `yaml:"jobs"`
+	Settle       string            `yaml:"settle"`
+	Webhook      string            `yaml:"webhook"`
 }
 
 // linkageFile is the linkage section: every field optional, defaults from transform.DefaultLinkage.
@@ -143,6 +170,8 @@ type feedFile struct {
 	Options map[string]any `yaml:"options"`
 	Pattern string         `yaml:"pattern"`
 	Cadence string         `yaml:"cadence"`
+	Due     string         `yaml:"due"`
+	Grace   string         `yaml:"grace"`
 	Entity  string         `yaml:"entity"`
 	Columns yaml.MapSlice  `yaml:"columns"`
 	RowKey  []string       `yaml:"row_key"`
@@ -283,6 +312,7 @@ func ParseConfig(name string, data []byte, base string) (*Config, error) {
 				v.fail(fat+".pattern", ffield+".pattern", fmt.Sprintf("%q is not a file-name glob", rf.Pattern))
 			}
 			v.oneOf(fat+".cadence", ffield+".cadence", rf.Cadence, cadences)
+			f.Due, f.Grace = v.due(fat, ffield, rf)
 			v.oneOf(fat+".entity", ffield+".entity", rf.Entity, entities)
 			if ok {
 				f.Options = format.NewOptions()
@@ -417,6 +447,21 @@ func (v *validator) schedule(raw *scheduleFile) Schedule {
 		}
 		out.RetryBackoff = d
 	}
+	out.Settle = 2 * time.Minute
+	if raw.Settle != "" {
+		d, err := time.ParseDuration(raw.Settle)
+		if err != nil || d < 0 {
+			v.fail("$.schedule.settle", "schedule.settle", "must be a duration such as 2m (0 to read files however new)")
+		}
+		out.Settle = d
+	}
+	if raw.Webhook != "" {
+		u, err := url.Parse(raw.Webhook)
+		if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
+			v.fail("$.schedule.webhook", "schedule.webhook", "must be an http(s) URL")
+		}
+		out.Webhook = raw.Webhook
+	}
 	for name := range raw.Jobs {
 		if !slices.ContainsFunc(scheduleJobs, func(j struct{ name, spec string }) bool { return j.name == name }) {
 			v.fail("$.schedule.jobs."+name, "schedule.jobs", fmt.Sprintf("%q is not a job the daemon runs (hourly, nightly)", name))
@@ -438,6 +483,36 @@ func (v *validator) schedule(raw *scheduleFile) Schedule {
 		out.Jobs = append(out.Jobs, ScheduledJob{Name: j.name, Spec: spec})
 	}
 	return out
+}
+
+// feedDue are the due times and grace a feed has by default, by its cadence.
+var feedDue = map[string]struct{ due, grace string }{
+	"nightly": {"0 2 * * *", "1h"},  // in before the nightly job at 02:30
+	"hourly":  {"0 * * * *", "30m"}, // every hour, read at ten past
+}
+
+// due reads a feed's due times and grace, defaulting by its cadence.
+func (v *validator) due(at, field string, rf feedFile) (schedule.Spec, time.Duration) {
+	def := feedDue[rf.Cadence]
+	if def.due == "" {
+		def = feedDue["nightly"] // the cadence is wrong, and reported as such
+	}
+	expr, grace := rf.Due, rf.Grace
+	if expr == "" {
+		expr = def.due
+	}
+	if grace == "" {
+		grace = def.grace
+	}
+	spec, err := schedule.ParseSpec(expr)
+	if err != nil {
+		v.fail(at+".due", field+".due", err.Error())
+	}
+	d, err := time.ParseDuration(grace)
+	if err != nil || d < 0 {
+		v.fail(at+".grace", field+".grace", fmt.Sprintf("%q must be a duration such as 30m or 2h", grace))
+	}
+	return spec, d
 }
 
 func (v *validator) linkage(raw *linkageFile) transform.Linkage {

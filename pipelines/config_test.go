@@ -177,11 +177,35 @@ func TestScheduleConfig(t *testing.T) {
 		s.Jobs[0].Spec.What != "every Monday, Tuesday, Wednesday, Thursday, Friday at 01:00" {
 		t.Errorf("set: %+v", s)
 	}
+	if s := cfg.Schedule; s.Settle != 2*time.Minute || s.Webhook != "" {
+		t.Errorf("settle and webhook defaults: %+v", s)
+	}
+	f := cfg.Providers[0].Feeds[0]
+	if f.Due.What != "every day at 02:00" || f.Grace != time.Hour {
+		t.Errorf("a nightly feed's due time by default: %q grace %s", f.Due.What, f.Grace)
+	}
+	for _, tt := range []struct{ old, new, want string }{
+		{"cadence: nightly", "cadence: nightly\n        due: \"0 1 * * *\"\n        grace: 15m", ""},
+		{"cadence: nightly", "cadence: nightly\n        due: \"0 25 * * *\"", "line 16: providers[0].feeds[0].due: schedule \"0 25 * * *\""},
+		{"cadence: nightly", "cadence: nightly\n        grace: -5m", "line 16: providers[0].feeds[0].grace: \"-5m\" must be a duration"},
+	} {
+		cfg, err := ParseConfig("ccare.yaml", []byte(strings.Replace(goodConfig, tt.old, tt.new, 1)), ".")
+		switch {
+		case tt.want == "" && err != nil:
+			t.Errorf("%q: %v", tt.new, err)
+		case tt.want == "" && (cfg.Providers[0].Feeds[0].Due.What != "every day at 01:00" || cfg.Providers[0].Feeds[0].Grace != 15*time.Minute):
+			t.Errorf("%q: due %q grace %s", tt.new, cfg.Providers[0].Feeds[0].Due.What, cfg.Providers[0].Feeds[0].Grace)
+		case tt.want != "" && (err == nil || !strings.Contains(err.Error(), tt.want)):
+			t.Errorf("%q: error %v, want %q", tt.new, err, tt.want)
+		}
+	}
 	for _, tt := range []struct{ schedule, want string }{
 		{"schedule:\n  jobs:\n    weekly: \"0 6 * * 1\"\n", `line 7: schedule.jobs: "weekly" is not a job`},
 		{"schedule:\n  jobs:\n    nightly: \"30 25 * * *\"\n", "schedule.jobs.nightly: schedule \"30 25 * * *\": minute 0–59 and hour 0–23"},
 		{"schedule:\n  retries: 50\n", "schedule.retries: must be 0 to 10"},
 		{"schedule:\n  retry_backoff: soon\n", "schedule.retry_backoff: must be a duration"},
+		{"schedule:\n  settle: a while\n", "schedule.settle: must be a duration"},
+		{"schedule:\n  webhook: hooks.example/late\n", "schedule.webhook: must be an http(s) URL"},
 	} {
 		_, err := ParseConfig("ccare.yaml", []byte(strings.Replace(goodConfig, "providers:\n", tt.schedule+"providers:\n", 1)), ".")
 		if err == nil || !strings.Contains(err.Error(), tt.want) {

@@ -40,6 +40,22 @@ type RunOptions struct {
 	From time.Time
 	// Wait is how long to wait for another run holding the writer's lock; 0: fail at once.
 	Wait time.Duration
+	// Settle: a file modified less than this long ago may still be being written. The run
+	// then fails with a *BusyError before it changes anything (the scheduler retries it
+	// later), or with TakeSettled loads the rest and leaves that file for the next run.
+	Settle      time.Duration
+	TakeSettled bool
+}
+
+// BusyError is a run that found files still being written.
+type BusyError struct {
+	Files  []string
+	Settle time.Duration
+}
+
+func (e *BusyError) Error() string {
+	return fmt.Sprintf("%d file(s) modified in the last %s may still be being written, e.g. %s; try again later",
+		len(e.Files), e.Settle, e.Files[0])
 }
 
 // RunResult is what a run did, for the CLI's closing lines and for tests.
@@ -49,6 +65,7 @@ type RunResult struct {
 	FilesNew      int
 	FilesSkipped  int
 	FilesRejected int
+	FilesBusy     int      // files still being written, left for the next run
 	Rejected      []string // one message per rejected file
 	Drift         []string // one message per loaded file with columns its feed's last file lacked
 	Replayed      int      // files read again by a replay
@@ -99,6 +116,15 @@ func Run(ctx context.Context, cfg *Config, opt RunOptions) (res RunResult, err e
 		return res, err
 	}
 	defer lock.Release()
+	if opt.Settle > 0 && !opt.TakeSettled {
+		busy, err := busyFiles(cfg, opt, time.Now())
+		if err != nil {
+			return res, err
+		}
+		if len(busy) > 0 {
+			return res, &BusyError{Files: busy, Settle: opt.Settle}
+		}
+	}
 	db, err := load.Open(ctx, cfg.Warehouse, load.Settings{Threads: cfg.DuckDB.Threads, MemoryLimit: cfg.DuckDB.MemoryLimit})
 	if err != nil {
 		return res, err
@@ -133,6 +159,9 @@ func Run(ctx context.Context, cfg *Config, opt RunOptions) (res RunResult, err e
 		}
 		if len(res.Rejected) > 0 {
 			msg = strings.TrimPrefix(msg+"; ", "; ") + fmt.Sprintf("%d file(s) rejected", len(res.Rejected))
+		}
+		if res.FilesBusy > 0 {
+			msg = strings.TrimPrefix(msg+"; ", "; ") + fmt.Sprintf("%d file(s) still being written, left for the next run", res.FilesBusy)
 		}
 		return sqlfiles.Exec(context.WithoutCancel(ctx), conn, "ops/run_finish.sql", now(), res.Status,
 			res.FilesNew, res.FilesSkipped, res.FilesRejected, nullable(msg), res.RunID)
@@ -384,6 +413,35 @@ func providerList(providers []string) []string {
 	return providers
 }
 
+// busyFiles are the files of the run's feeds modified within opt.Settle of now.
+func busyFiles(cfg *Config, opt RunOptions, now time.Time) ([]string, error) {
+	var busy []string
+	for _, p := range cfg.Providers {
+		if len(opt.Providers) > 0 && !slices.Contains(opt.Providers, p.ID) {
+			continue
+		}
+		for _, f := range p.Feeds {
+			if opt.Job == "hourly" && f.Cadence != "hourly" {
+				continue
+			}
+			matches, err := filepath.Glob(filepath.Join(cfg.Inbox, p.ID, f.Name, f.Pattern))
+			if err != nil {
+				return nil, fmt.Errorf("%s/%s pattern %q: %w", p.ID, f.Name, f.Pattern, err)
+			}
+			for _, path := range matches {
+				st, err := os.Stat(path)
+				if err != nil {
+					return nil, err
+				}
+				if !st.IsDir() && st.ModTime().After(now.Add(-opt.Settle)) {
+					busy = append(busy, path)
+				}
+			}
+		}
+	}
+	return busy, nil
+}
+
 // landAll finds every new file of the run's feeds and lands each in its own transaction.
 // It returns how many were loaded.
 func landAll(ctx context.Context, conn *sql.Conn, cfg *Config, opt RunOptions, runID int64, replay map[string]bool, log *slog.Logger, res *RunResult, providers map[string]bool) (int, error) {
@@ -415,6 +473,10 @@ func landAll(ctx context.Context, conn *sql.Conn, cfg *Config, opt RunOptions, r
 				// without reading it again.
 				if st, err := os.Stat(path); err != nil {
 					return 0, err
+				} else if !st.IsDir() && opt.Settle > 0 && st.ModTime().After(time.Now().Add(-opt.Settle)) {
+					res.FilesBusy++
+					log.Warn("file may still be being written; left for the next run", "file", path, "modified", st.ModTime())
+					continue
 				} else if !st.IsDir() {
 					sha, err := extract.SeenUnchanged(ctx, conn, t, filepath.Base(path), st.Size(), st.ModTime().Truncate(time.Microsecond))
 					if err != nil {

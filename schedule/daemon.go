@@ -32,12 +32,33 @@ type Job struct {
 type Options struct {
 	Location *time.Location  // default Europe/London
 	Clock    clockwork.Clock // default the real clock; tests give a fake one
-	Retries  int             // further attempts after a transient failure (default 3)
+	Retries  int             // further attempts after a transient failure (0: none)
 	Backoff  time.Duration   // before the first retry, doubled each time (default 1 minute)
 	// Transient says a failure is worth retrying (a lock held, a file still being written);
 	// default: never.
 	Transient func(error) bool
 	Log       *slog.Logger
+
+	// Feeds are watched for freshness every minute, their newest files found by Files; a
+	// feed turning late, or on time again, is logged and posted to Webhook (if set).
+	Feeds   []Feed
+	Files   FeedFiles
+	Webhook string
+	// Warehouse, if set, is asked what it holds from each feed at the start and after each job.
+	Warehouse Warehouse
+}
+
+type attemptKey struct{}
+
+// Attempt tells a job which attempt this is (0 the first) and whether it is the last one
+// the daemon will make: a run may then do what it can instead of failing (take the files
+// that have settled and leave one still being written for the next run).
+func Attempt(ctx context.Context) (n int, last bool) {
+	a, ok := ctx.Value(attemptKey{}).([2]int)
+	if !ok {
+		return 0, true
+	}
+	return a[0], a[0] >= a[1]
 }
 
 // JobState is what the daemon knows of one job, for logs, metrics and the status page.
@@ -60,6 +81,10 @@ type Daemon struct {
 	state  map[string]*JobState
 	ids    map[string]gocron.Job
 	order  []string
+
+	started time.Time
+	fresh   map[string]Freshness // by provider/feed
+	totals  []FeedTotals
 }
 
 // New makes a daemon for jobs; Start starts it.
@@ -74,9 +99,6 @@ func New(runner Runner, jobs []Job, opt Options) (*Daemon, error) {
 	if opt.Clock == nil {
 		opt.Clock = clockwork.NewRealClock()
 	}
-	if opt.Retries == 0 {
-		opt.Retries = 3
-	}
 	if opt.Backoff == 0 {
 		opt.Backoff = time.Minute
 	}
@@ -86,7 +108,7 @@ func New(runner Runner, jobs []Job, opt Options) (*Daemon, error) {
 	if opt.Log == nil {
 		opt.Log = slog.New(slog.DiscardHandler)
 	}
-	d := &Daemon{opt: opt, runner: runner, state: map[string]*JobState{}, ids: map[string]gocron.Job{}}
+	d := &Daemon{opt: opt, runner: runner, state: map[string]*JobState{}, ids: map[string]gocron.Job{}, fresh: map[string]Freshness{}}
 	s, err := gocron.NewScheduler(gocron.WithClock(opt.Clock), gocron.WithLocation(opt.Location), gocron.WithMonitor(d))
 	if err != nil {
 		return nil, err
@@ -109,11 +131,25 @@ func New(runner Runner, jobs []Job, opt Options) (*Daemon, error) {
 		}
 		d.ids[name] = job
 	}
+	if len(opt.Feeds) > 0 && opt.Files != nil {
+		_, err := s.NewJob(gocron.DurationJob(time.Minute), gocron.NewTask(d.checkFeeds),
+			gocron.WithName("freshness"), gocron.WithSingletonMode(gocron.LimitModeReschedule))
+		if err != nil {
+			return nil, fmt.Errorf("schedule: freshness check: %w", err)
+		}
+	}
 	return d, nil
 }
 
-// Start starts running the jobs on their times.
-func (d *Daemon) Start() { d.s.Start() }
+// Start starts running the jobs on their times, and looks at the feeds at once.
+func (d *Daemon) Start() {
+	d.started = d.opt.Clock.Now()
+	d.refreshTotals(context.Background())
+	if len(d.opt.Feeds) > 0 && d.opt.Files != nil {
+		d.checkFeeds(context.Background())
+	}
+	d.s.Start()
+}
 
 // Stop takes no more jobs, cancels the context of the ones running (each lets its current
 // step commit or roll back) and waits for them to return.
@@ -142,7 +178,7 @@ func (d *Daemon) run(ctx context.Context, name string) {
 	log := d.opt.Log.With("job", name)
 	var err error
 	for attempt := 0; ; attempt++ {
-		err = d.runner.Run(ctx, name)
+		err = d.runner.Run(context.WithValue(ctx, attemptKey{}, [2]int{attempt, d.opt.Retries}), name)
 		if err == nil || !d.opt.Transient(err) || attempt == d.opt.Retries || ctx.Err() != nil {
 			break
 		}
@@ -158,6 +194,8 @@ func (d *Daemon) run(ctx context.Context, name string) {
 			break
 		}
 	}
+	// Before the run is shown as ended, so that whoever sees it ended sees its totals too.
+	d.refreshTotals(context.WithoutCancel(ctx))
 	d.update(name, func(st *JobState) {
 		st.Running, st.LastEnd = false, d.opt.Clock.Now()
 		st.Runs++

@@ -3,6 +3,7 @@ package schedule
 import (
 	"context"
 	"errors"
+	"fmt"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -133,7 +134,7 @@ func TestTransientFailureIsRetried(t *testing.T) {
 			return errLockHeld
 		}
 		return nil
-	}), Options{Backoff: time.Minute, Transient: func(err error) bool { return errors.Is(err, errLockHeld) }},
+	}), Options{Retries: 3, Backoff: time.Minute, Transient: func(err error) bool { return errors.Is(err, errLockHeld) }},
 		[2]string{"nightly", "0 2 * * *"}, [2]string{"board_pack", "0 2 * * 1"})
 	advance(t, clock, 2, 6*time.Minute) // 02:00 fails, 02:01 fails, 02:03 succeeds
 	st := state(d, "nightly")
@@ -143,6 +144,31 @@ func TestTransientFailureIsRetried(t *testing.T) {
 	bp := state(d, "board_pack")
 	if bp.Failures != 1 || bp.Retries != 0 || bp.LastError != "no template" {
 		t.Errorf("board pack: %+v; want one failure, not retried", bp)
+	}
+}
+
+// TestRetriesRunOut: a transient failure that lasts is retried Retries times, each attempt
+// told whether it is the last, and then recorded as the job's failure.
+func TestRetriesRunOut(t *testing.T) {
+	clock := clockwork.NewFakeClockAt(time.Date(2027, 1, 11, 1, 59, 0, 0, london))
+	var mu sync.Mutex
+	var seen [][2]any
+	d := newDaemon(t, clock, runnerFunc(func(ctx context.Context, job string) error {
+		n, last := Attempt(ctx)
+		mu.Lock()
+		seen = append(seen, [2]any{n, last})
+		mu.Unlock()
+		return errLockHeld
+	}), Options{Retries: 2, Backoff: time.Minute, Transient: func(err error) bool { return errors.Is(err, errLockHeld) }},
+		[2]string{"nightly", "0 2 * * *"})
+	advance(t, clock, 1, 6*time.Minute) // 02:00, 02:01, 02:03
+	mu.Lock()
+	defer mu.Unlock()
+	if fmt.Sprint(seen) != "[[0 false] [1 false] [2 true]]" {
+		t.Errorf("attempts %v, want three, the last told so", seen)
+	}
+	if st := state(d, "nightly"); st.Failures != 1 || st.Retries != 2 || st.LastError != "lock held" {
+		t.Errorf("state %+v; want the failure recorded after two retries", st)
 	}
 }
 

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/go-co-op/gocron/v2"
+	"github.com/robfig/cron/v3"
 )
 
 // Spec is a job's time from the configuration: a five-field cron expression (minute hour
@@ -14,8 +15,12 @@ import (
 type Spec struct {
 	Expr string
 	def  gocron.JobDefinition
+	times cron.Schedule
 	What string // in words, for logs and the status page
 }
+
+// Next is the spec's first time after t, in t's time zone: when a feed's next file is due.
+func (s Spec) Next(t time.Time) time.Time { return s.times.Next(t) }
 
 // Definition is the gocron job definition the spec stands for.
 func (s Spec) Definition() gocron.JobDefinition { return s.def }
@@ -40,16 +45,32 @@ func ParseSpec(expr string) (Spec, error) {
 	clock := fmt.Sprintf("%02d:%02d", hour, minute)
 	switch {
 	case fixed && fields[4] == "*":
-		return Spec{Expr: expr, def: gocron.DailyJob(1, at), What: "every day at " + clock}, nil
+		next, err := cron.ParseStandard(expr)
+		if err != nil {
+			return Spec{}, fmt.Errorf("schedule %q: %w", expr, err)
+		}
+		return Spec{Expr: expr, def: gocron.DailyJob(1, at), times: next, What: "every day at " + clock}, nil
 	case fixed:
 		days, names, err := weekdays(fields[4])
 		if err != nil {
 			return Spec{}, fmt.Errorf("schedule %q: %w", expr, err)
 		}
-		return Spec{Expr: expr, def: gocron.WeeklyJob(1, gocron.NewWeekdays(days[0], days[1:]...), at),
+		nums := make([]string, len(days))
+		for i, d := range days {
+			nums[i] = strconv.Itoa(int(d))
+		}
+		next, err := cron.ParseStandard(fmt.Sprintf("%d %d * * %s", minute, hour, strings.Join(nums, ",")))
+		if err != nil {
+			return Spec{}, fmt.Errorf("schedule %q: %w", expr, err)
+		}
+		return Spec{Expr: expr, def: gocron.WeeklyJob(1, gocron.NewWeekdays(days[0], days[1:]...), at), times: next,
 			What: "every " + strings.Join(names, ", ") + " at " + clock}, nil
 	}
 	def := gocron.CronJob(expr, false)
+	what := "cron " + expr
+	if m, err := strconv.Atoi(fields[0]); err == nil && m >= 0 && m < 60 && fields[1] == "*" && fields[2] == "*" && fields[3] == "*" && fields[4] == "*" {
+		what = fmt.Sprintf("every hour at :%02d", m)
+	}
 	// gocron checks the expression only when the job is added; check it now, by adding it
 	// to a scheduler that never starts, so that a mistake is a configuration error.
 	s, err := gocron.NewScheduler()
@@ -60,7 +81,11 @@ func ParseSpec(expr string) (Spec, error) {
 	if _, err := s.NewJob(def, gocron.NewTask(func() {})); err != nil {
 		return Spec{}, fmt.Errorf("schedule %q: %w", expr, err)
 	}
-	return Spec{Expr: expr, def: def, What: "cron " + expr}, nil
+	next, err := cron.ParseStandard(expr)
+	if err != nil {
+		return Spec{}, fmt.Errorf("schedule %q: %w", expr, err)
+	}
+	return Spec{Expr: expr, def: def, times: next, What: what}, nil
 }
 
 // weekdays reads a day-of-week field: numbers 0–7 (0 and 7 are Sunday) or three-letter

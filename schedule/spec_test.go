@@ -15,7 +15,7 @@ func TestParseSpec(t *testing.T) {
 		{"0 6 * * mon,WED", "every Monday, Wednesday at 06:00", ""},
 		{"15 18 * * 1-5", "every Monday, Tuesday, Wednesday, Thursday, Friday at 18:15", ""},
 		{"0 9 * * 0,7", "every Sunday at 09:00", ""},
-		{"10 * * * *", "cron 10 * * * *", ""},
+		{"10 * * * *", "every hour at :10", ""},
 		{"*/15 7-19 * * 1-5", "cron */15 7-19 * * 1-5", ""},
 		{"30 2 1 * *", "cron 30 2 1 * *", ""},
 		{"30 2 * *", "", "five fields"},

@@ -39,7 +39,7 @@ no more jobs, lets a running job's current step commit or roll back, and exits.`
 				handler = slog.NewTextHandler(g.stderr, nil)
 			}
 			log := slog.New(handler)
-			d, err := pipelines.NewDaemon(cfg, log)
+			d, err := pipelines.NewDaemon(cfg, log, nil)
 			if err != nil {
 				return err
 			}

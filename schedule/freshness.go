@@ -33,12 +33,12 @@ type Warehouse interface {
 // FeedTotals is what the warehouse holds from one feed: files and rows, and the newest
 // file it rejected with the reason.
 type FeedTotals struct {
-	Provider, Feed                 string
-	FilesLoaded, FilesRejected     int64
-	RowsRead, RowsLoaded           int64
+	Provider, Feed                  string
+	FilesLoaded, FilesRejected      int64
+	RowsRead, RowsLoaded            int64
 	RowsQuarantined, RowsSuperseded int64
-	LastLoaded                     time.Time // when the newest loaded file was received
-	LastRejected                   string    // the newest rejected file: name and reason
+	LastLoaded                      time.Time // when the newest loaded file was received
+	LastRejected                    string    // the newest rejected file: name and reason
 }
 
 // Freshness is a feed's state against its due times.

@@ -13,10 +13,10 @@ import (
 // Spec is a job's time from the configuration: a five-field cron expression (minute hour
 // day-of-month month day-of-week) in the scheduler's time zone.
 type Spec struct {
-	Expr string
-	def  gocron.JobDefinition
+	Expr  string
+	def   gocron.JobDefinition
 	times cron.Schedule
-	What string // in words, for logs and the status page
+	What  string // in words, for logs and the status page
 }
 
 // Next is the spec's first time after t, in t's time zone: when a feed's next file is due.

@@ -208,6 +208,10 @@ func (d *Daemon) run(ctx context.Context, name string) {
 	})
 	if err != nil {
 		log.Error("job failed", "error", err)
+		if ctx.Err() == nil { // not the daemon stopping
+			d.post(context.WithoutCancel(ctx), jobFailed{Text: fmt.Sprintf("ccare: the %s job failed: %v", name, err),
+				Job: name, State: "failed", Error: err.Error()}, "job", name)
+		}
 	} else {
 		log.Info("job done")
 	}

@@ -4,6 +4,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -153,13 +157,21 @@ func TestRetriesRunOut(t *testing.T) {
 	clock := clockwork.NewFakeClockAt(time.Date(2027, 1, 11, 1, 59, 0, 0, london))
 	var mu sync.Mutex
 	var seen [][2]any
+	var posted []string
+	hook := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		b, _ := io.ReadAll(r.Body)
+		mu.Lock()
+		posted = append(posted, string(b))
+		mu.Unlock()
+	}))
+	defer hook.Close()
 	d := newDaemon(t, clock, runnerFunc(func(ctx context.Context, job string) error {
 		n, last := Attempt(ctx)
 		mu.Lock()
 		seen = append(seen, [2]any{n, last})
 		mu.Unlock()
 		return errLockHeld
-	}), Options{Retries: 2, Backoff: time.Minute, Transient: func(err error) bool { return errors.Is(err, errLockHeld) }},
+	}), Options{Retries: 2, Backoff: time.Minute, Transient: func(err error) bool { return errors.Is(err, errLockHeld) }, Webhook: hook.URL},
 		[2]string{"nightly", "0 2 * * *"})
 	advance(t, clock, 1, 6*time.Minute) // 02:00, 02:01, 02:03
 	mu.Lock()
@@ -169,6 +181,9 @@ func TestRetriesRunOut(t *testing.T) {
 	}
 	if st := state(d, "nightly"); st.Failures != 1 || st.Retries != 2 || st.LastError != "lock held" {
 		t.Errorf("state %+v; want the failure recorded after two retries", st)
+	}
+	if len(posted) != 1 || !strings.Contains(posted[0], `"text":"ccare: the nightly job failed: lock held"`) {
+		t.Errorf("webhook posts %q, want one saying the nightly job failed", posted)
 	}
 }
 

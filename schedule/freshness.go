@@ -185,14 +185,30 @@ func (d *Daemon) notify(ctx context.Context, fr Freshness) {
 		a.Text = fmt.Sprintf("ccare: %s/%s is on time again: %s arrived at %s", fr.Provider, fr.Name,
 			fr.LastFile, fr.LastFileAt.In(d.opt.Location).Format("Mon 2 Jan 15:04"))
 	}
-	body, err := json.Marshal(a)
+	d.post(ctx, a, "provider", fr.Provider, "feed", fr.Name)
+}
+
+// jobFailed is the webhook's body when a job fails after its last retry.
+type jobFailed struct {
+	Text  string `json:"text"`
+	Job   string `json:"job"`
+	State string `json:"state"`
+	Error string `json:"error"`
+}
+
+// post sends body to the webhook, logging (with about) a failure.
+func (d *Daemon) post(ctx context.Context, body any, about ...any) {
+	if d.opt.Webhook == "" {
+		return
+	}
+	b, err := json.Marshal(body)
 	if err != nil {
 		d.opt.Log.Error("webhook", "error", err)
 		return
 	}
 	ctx, cancel := context.WithTimeout(ctx, 10*time.Second)
 	defer cancel()
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, d.opt.Webhook, bytes.NewReader(body))
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, d.opt.Webhook, bytes.NewReader(b))
 	if err != nil {
 		d.opt.Log.Error("webhook", "error", err)
 		return
@@ -205,12 +221,12 @@ func (d *Daemon) notify(ctx context.Context, fr Freshness) {
 		if errors.As(err, &ue) {
 			err = ue.Err
 		}
-		d.opt.Log.Error("webhook failed", "provider", fr.Provider, "feed", fr.Name, "error", err)
+		d.opt.Log.Error("webhook failed", append(about, "error", err)...)
 		return
 	}
 	res.Body.Close()
 	if res.StatusCode >= 300 {
-		d.opt.Log.Error("webhook refused", "provider", fr.Provider, "feed", fr.Name, "status", res.Status)
+		d.opt.Log.Error("webhook refused", append(about, "status", res.Status)...)
 	}
 }
 

@@ -17,9 +17,14 @@ lint:
     go vet ./...
     test -z "$(gofmt -l .)"
 
-# The nightly job on 100,000 people beside the DuckDB-alone floor (rows/s, peak memory)
-bench PEOPLE="100000":
-    CCARE_BENCH_PEOPLE={{PEOPLE}} go test ./pipelines -run '^$' -bench '^Benchmark(Nightly|Floor)$' -benchtime 1x -timeout 60m
+# The floor (DuckDB alone reading the same files), the nightly job and hourly runs of 1% new
+# data, with the ratios against their targets; results in Go benchmark format for benchstat
+bench PEOPLE="20000":
+    go run ./cmd/ccare bench --patients {{PEOPLE}}
+
+# The same at 20,000, 200,000 and 1,000,000 people, and how time per record grows
+bench-scaling:
+    go run ./cmd/ccare bench --patients 20000,200000,1000000
 
 # Identity resolution at scale: the nightly job on 1,000,000 people (time, peak memory,
 # identity resolution's own seconds, pairwise precision and recall against the truth)

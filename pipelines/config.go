@@ -194,6 +194,10 @@ func LoadConfig(path string) (*Config, error) {
 	return ParseConfig(path, data, filepath.Dir(path))
 }
 
+// DemoConfigYAML is the embedded configuration's text, to write beside a copy of the demo
+// inbox (its relative paths then resolve there).
+func DemoConfigYAML() []byte { return slices.Clone(demoConfig) }
+
 // DemoConfig is the embedded configuration of the demo community, with paths under dir.
 func DemoConfig(dir string) (*Config, error) {
 	return ParseConfig(DemoConfigName, demoConfig, dir)

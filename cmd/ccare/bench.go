@@ -116,5 +116,3 @@ func writeFileAtomic(path string, write func(*os.File) error) error {
 	}
 	return os.Rename(f.Name(), path)
 }
-
-

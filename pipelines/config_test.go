@@ -6,6 +6,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/bnssg-connecting-care/ccare/reports"
 )
 
 func TestDemoConfigIsValid(t *testing.T) {
@@ -186,6 +188,34 @@ func TestScheduleConfig(t *testing.T) {
 		_, err := ParseConfig("ccare.yaml", []byte(strings.Replace(goodConfig, "providers:\n", tt.schedule+"providers:\n", 1)), ".")
 		if err == nil || !strings.Contains(err.Error(), tt.want) {
 			t.Errorf("%q: error %v, want %q", tt.schedule, err, tt.want)
+		}
+	}
+}
+
+func TestDisclosureConfig(t *testing.T) {
+	cfg, err := ParseConfig("ccare.yaml", []byte(goodConfig), ".")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cfg.Disclosure != reports.DefaultDisclosure {
+		t.Errorf("default disclosure %+v, want %+v", cfg.Disclosure, reports.DefaultDisclosure)
+	}
+	set := "disclosure:\n  suppress_below: 11\n  round_to: 10\nproviders:\n"
+	cfg, err = ParseConfig("ccare.yaml", []byte(strings.Replace(goodConfig, "providers:\n", set, 1)), ".")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d := cfg.Disclosure; d.SuppressBelow != 11 || d.RoundTo != 10 || d.Count(10).Shown != "<11" || d.Count(14).Shown != "10" || d.Count(15).Shown != "20" {
+		t.Errorf("set: %+v", d)
+	}
+	for _, tt := range []struct{ section, want string }{
+		{"disclosure:\n  round_to: 0\n", "line 6: disclosure.round_to: must be 1 (no rounding) or more"},
+		{"disclosure:\n  suppress_below: -1\n", "disclosure.suppress_below: must be 0 (suppress nothing) or more"},
+		{"disclosure:\n  round: 5\n", `unknown field "round"`},
+	} {
+		_, err := ParseConfig("ccare.yaml", []byte(strings.Replace(goodConfig, "providers:\n", tt.section+"providers:\n", 1)), ".")
+		if err == nil || !strings.Contains(err.Error(), tt.want) {
+			t.Errorf("%q: error %v, want %q", tt.section, err, tt.want)
 		}
 	}
 }

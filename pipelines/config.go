@@ -38,6 +38,8 @@ type Config struct {
 	Lake      string
 	Inbox     string
 	Reports   string
+	// Benefits is the business case's assumptions file ("" = the embedded benefits.yaml).
+	Benefits string
 	// Disclosure is the small-number policy of every published report.
 	Disclosure reports.Disclosure
 	DuckDB     DuckDBConfig
@@ -106,6 +108,7 @@ type configFile struct {
 	Lake       string          `yaml:"lake"`
 	Inbox      string          `yaml:"inbox"`
 	Reports    string          `yaml:"reports"`
+	Benefits   string          `yaml:"benefits"`
 	Disclosure *disclosureFile `yaml:"disclosure"`
 	DuckDB     DuckDBConfig    `yaml:"duckdb"`
 	Linkage    *linkageFile    `yaml:"linkage"`
@@ -240,6 +243,9 @@ func ParseConfig(name string, data []byte, base string) (*Config, error) {
 	cfg.Reports = resolve("reports", raw.Reports)
 	cfg.Linkage = v.linkage(raw.Linkage)
 	cfg.Disclosure = v.disclosure(raw.Disclosure)
+	if raw.Benefits != "" {
+		cfg.Benefits = resolve("benefits", raw.Benefits)
+	}
 	cfg.Schedule = v.schedule(raw.Schedule)
 	if raw.DuckDB.Threads < 0 {
 		v.fail("$.duckdb.threads", "duckdb.threads", "must be 0 (one per core) or more")

@@ -3,6 +3,7 @@ package reports
 import (
 	"fmt"
 	"strconv"
+	"strings"
 )
 
 // Disclosure is the statistical disclosure control applied to every count of people a
@@ -38,6 +39,14 @@ func (d Disclosure) Policy() string {
 		s += "shown exactly."
 	}
 	return s + " Counts of records are exact."
+}
+
+// PolicyForAllCounts says what the policy does where it applies to every count published
+// (the board pack rounds counts of encounters and records too, not only of people).
+func (d Disclosure) PolicyForAllCounts() string {
+	p := d.Policy()
+	p = strings.TrimSuffix(p, " Counts of records are exact.")
+	return p + " In this report every count — of people, encounters or records — is published this way."
 }
 
 // Count publishes a count of people under the policy.

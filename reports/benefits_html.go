@@ -149,7 +149,7 @@ func tornadoChart(p *BenefitPack) svgChart {
 	h := top + rowH*len(p.Swings) + 60
 	c := svgChart{ID: "tornado", W: w, H: h,
 		Title:    "Sensitivity of the NPV to each assumption (tornado)",
-		Desc:     fmt.Sprintf("Horizontal bars, one row per assumption, widest swing first: the change in net present value (from £%s) with the assumption at its low end (orange, hatched) and at its high end (blue, solid), the others unchanged. The figures are in the table after the chart.", Pounds(p.Result.NPV)),
+		Desc:     fmt.Sprintf("Horizontal bars, one row per assumption, widest swing first: the change in net present value (from %s) with the assumption at its low end (orange, hatched) and at its high end (blue, solid), the others unchanged. The figures are in the table after the chart.", Money(p.Result.NPV)),
 		Patterns: []svgPattern{{ID: "tornado-low", Colour: okabeIto[4], Path: patternMarks[1]}, {ID: "tornado-high", Colour: okabeIto[0]}}}
 	span := 0.0
 	for _, s := range p.Swings {
@@ -181,11 +181,11 @@ func tornadoChart(p *BenefitPack) svgChart {
 			}
 		}
 		c.Table.Rows = append(c.Table.Rows, []any{s.Assumption.Name, assumptionValue(s.Assumption, s.Assumption.Low), assumptionValue(s.Assumption, s.Assumption.High),
-			"£" + Pounds(s.NPVLow), "£" + Pounds(s.NPVHigh), "£" + Pounds(s.NPVLow-p.Result.NPV), "£" + Pounds(s.NPVHigh-p.Result.NPV)})
+			Money(s.NPVLow), Money(s.NPVHigh), Money(s.NPVLow-p.Result.NPV), Money(s.NPVHigh-p.Result.NPV)})
 	}
 	bottom := float64(top + rowH*len(p.Swings))
 	c.Lines = append(c.Lines, svgLine{X1: mid, Y1: float64(top) - 6, X2: mid, Y2: bottom, Class: "axisline"})
-	c.Texts = append(c.Texts, svgText{X: mid, Y: float64(top) - 12, Text: "NPV £" + Pounds(p.Result.NPV), Anchor: "middle", Class: "axis"})
+	c.Texts = append(c.Texts, svgText{X: mid, Y: float64(top) - 12, Text: "NPV " + Money(p.Result.NPV), Anchor: "middle", Class: "axis"})
 	for _, d := range []float64{-span, -span / 2, span / 2, span} {
 		c.Lines = append(c.Lines, svgLine{X1: xOf(d), Y1: float64(top), X2: xOf(d), Y2: bottom, Class: "grid"})
 		c.Texts = append(c.Texts, svgText{X: xOf(d), Y: bottom + 14, Text: shortPounds(d), Anchor: "middle", Class: "axis"})
@@ -198,7 +198,7 @@ func tornadoChart(p *BenefitPack) svgChart {
 func assumptionValue(a benefits.Assumption, v float64) string {
 	switch inputKind(a.Unit) {
 	case "money":
-		return "£" + Pounds(v)
+		return Money(v)
 	case "percent":
 		return fmt.Sprintf("%.1f%%", v*100)
 	}
@@ -229,7 +229,7 @@ var benefitsHTML string
 
 var benefitsTemplate = template.Must(template.New("benefits").Funcs(template.FuncMap{
 	"date":   func(t time.Time) string { return t.In(london).Format("2 January 2006 15:04") },
-	"pounds": func(v float64) string { return "£" + Pounds(v) },
+	"pounds": func(v float64) string { return Money(v) },
 	"ratio":  func(v float64) string { return fmt.Sprintf("%.2f", v) },
 	"f1":     func(v float64) string { return fmt.Sprintf("%.1f", v) },
 	"mulf":   func(v float64) float64 { return v * 100 },
@@ -272,13 +272,13 @@ func newBenefitsPage(p *BenefitPack) *benefitsPage {
 	pg.StreamTable = Table{Title: "Benefits a year at full realisation", Note: fmt.Sprintf("Measured volumes × %s (community ÷ people in the record) × the assumptions.", fmt.Sprintf("%.2f", r.Scale)),
 		Columns: []string{"Benefit", "£ a year", "How it is valued"}}
 	for i, s := range benefits.Streams {
-		pg.StreamTable.Rows = append(pg.StreamTable.Rows, []any{s.Name, "£" + Pounds(r.AnnualFull[i]), s.How})
+		pg.StreamTable.Rows = append(pg.StreamTable.Rows, []any{s.Name, Money(r.AnnualFull[i]), s.How})
 	}
 	pg.YearTable = Table{Title: "Appraisal by year", Note: "Real prices. Discount factor 1/(1+r)^t with year 0 undiscounted; costs include the optimism bias uplift.",
 		Columns: []string{"Year", "t", "Realisation", "Benefits", "Costs", "Discount factor", "PV benefits", "PV costs", "Cumulative net PV"}}
 	for _, y := range r.Years {
-		pg.YearTable.Rows = append(pg.YearTable.Rows, []any{y.Label, y.T, fmt.Sprintf("%.0f%%", y.Realisation*100), "£" + Pounds(y.Benefit), "£" + Pounds(y.Cost),
-			fmt.Sprintf("%.4f", y.DiscountFactor), "£" + Pounds(y.PVBenefit), "£" + Pounds(y.PVCost), "£" + Pounds(y.CumulativeNPV)})
+		pg.YearTable.Rows = append(pg.YearTable.Rows, []any{y.Label, y.T, fmt.Sprintf("%.0f%%", y.Realisation*100), Money(y.Benefit), Money(y.Cost),
+			fmt.Sprintf("%.4f", y.DiscountFactor), Money(y.PVBenefit), Money(y.PVCost), Money(y.CumulativeNPV)})
 	}
 	pg.Assumptions = Table{Title: "Assumptions", Note: "From " + m.Source + ". Illustrative values are placeholders of the right order of magnitude, to be replaced before the board relies on them.",
 		Columns: []string{"Assumption", "Value", "Low", "High", "Source", "Illustrative"}}

@@ -514,7 +514,7 @@ func writeSensitivitySheet(x *excelize.File, p *BenefitPack, st *bstyles) error 
 	const head = 5
 	g.freeze(head + 1)
 	g.heading(st, "Sensitivity: each assumption at its low and high, one at a time",
-		fmt.Sprintf("Values computed by ccare from %s and the published volumes (NPV £%s); they do not follow edits to the Assumptions sheet — run ccare report benefits --benefits FILE for that.", p.Model.Source, Pounds(p.Result.NPV)),
+		fmt.Sprintf("Values computed by ccare from %s and the published volumes (NPV %s); they do not follow edits to the Assumptions sheet — run ccare report benefits --benefits FILE for that.", p.Model.Source, Money(p.Result.NPV)),
 		"Switching value: the value of the assumption, all others unchanged, at which the NPV is £0, and its change from the value used. Widest swing first; the chart below draws the change in NPV at each end.")
 	g.row(head, st.header, "Assumption", "Unit", "Value", "Low", "High", "NPV at low", "NPV at high", "Change at low", "Change at high", "Switching value", "Change to switch")
 	for i, s := range p.Swings {
@@ -644,6 +644,15 @@ func writeDataQualitySheet(x *excelize.File, p *BenefitPack, st *bstyles) error 
 		}
 	}
 	return w.sw.Flush()
+}
+
+// Money writes £ to the pound, a minus sign before the £: £1,234,567 or -£1,234,567.
+func Money(v float64) string {
+	s := Pounds(v)
+	if strings.HasPrefix(s, "-") {
+		return "-£" + s[1:]
+	}
+	return "£" + s
 }
 
 // countValue is a published count as a cell: a number, or its suppressed text ("<8").

@@ -89,9 +89,9 @@ func printHeadline(w io.Writer, res pipelines.BoardPackResult) error {
 	}
 	fmt.Fprintf(&b, "Assumptions: %s\n", p.Model.Source)
 	fmt.Fprintf(&b, "Appraisal: %d years from %s, real prices, discount rate %.1f%%\n", p.Model.Appraisal.Years, p.Model.YearLabel(0), p.Model.Appraisal.DiscountRate*100)
-	fmt.Fprintf(&b, "Present value of benefits: %s\n", money(res.PVBenefits))
-	fmt.Fprintf(&b, "Present value of costs: %s\n", money(res.PVCosts))
-	fmt.Fprintf(&b, "Net present value: %s\n", money(res.NPV))
+	fmt.Fprintf(&b, "Present value of benefits: %s\n", reports.Money(res.PVBenefits))
+	fmt.Fprintf(&b, "Present value of costs: %s\n", reports.Money(res.PVCosts))
+	fmt.Fprintf(&b, "Net present value: %s\n", reports.Money(res.NPV))
 	fmt.Fprintf(&b, "Benefit-cost ratio: %.2f\n", res.BCR)
 	fmt.Fprintf(&b, "Payback: %s\n", reports.PaybackText(p.Model, p.Result))
 	fmt.Fprintf(&b, "People in the shared record: %s; known to two or more providers: %s\n", p.People.Shown, p.PeopleShared.Shown)
@@ -101,13 +101,4 @@ func printHeadline(w io.Writer, res pipelines.BoardPackResult) error {
 	fmt.Fprintf(&b, "%s\n", p.Policy)
 	_, err := io.WriteString(w, b.String())
 	return err
-}
-
-// money writes £ to the pound: £1,234,567 or -£1,234,567.
-func money(v float64) string {
-	s := reports.Pounds(v)
-	if strings.HasPrefix(s, "-") {
-		return "-£" + s[1:]
-	}
-	return "£" + s
 }

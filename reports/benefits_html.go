@@ -181,7 +181,7 @@ func tornadoChart(p *BenefitPack) svgChart {
 			}
 		}
 		c.Table.Rows = append(c.Table.Rows, []any{s.Assumption.Name, assumptionValue(s.Assumption, s.Assumption.Low), assumptionValue(s.Assumption, s.Assumption.High),
-			Money(s.NPVLow), Money(s.NPVHigh), Money(s.NPVLow-p.Result.NPV), Money(s.NPVHigh-p.Result.NPV)})
+			Money(s.NPVLow), Money(s.NPVHigh), Money(s.NPVLow - p.Result.NPV), Money(s.NPVHigh - p.Result.NPV)})
 	}
 	bottom := float64(top + rowH*len(p.Swings))
 	c.Lines = append(c.Lines, svgLine{X1: mid, Y1: float64(top) - 6, X2: mid, Y2: bottom, Class: "axisline"})

@@ -166,7 +166,7 @@ func Parse(name string, data []byte) (*Model, error) {
 			v.fail(at+".value", field, "value, low and high must not be negative")
 		}
 		if !(as.Low <= as.Value && as.Value <= as.High) {
-			v.fail(at+".low", field, fmt.Sprintf("low %v, value %v and high %v must be in that order", as.Low, as.Value, as.High))
+			v.fail(at+".value", field, fmt.Sprintf("low %v, value %v and high %v must be in that order", as.Low, as.Value, as.High))
 		}
 		if as.ID == CommunityPopulation && as.Value <= 0 {
 			v.fail(at+".value", field+".value", "must be more than 0")

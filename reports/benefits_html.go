@@ -6,6 +6,7 @@ import (
 	"html/template"
 	"math"
 	"os"
+	"strconv"
 	"time"
 
 	"github.com/bnssg-connecting-care/ccare/benefits"
@@ -145,7 +146,7 @@ func benefitsChart(p *BenefitPack) svgChart {
 
 // tornadoChart draws the change in NPV at each assumption's low and high end.
 func tornadoChart(p *BenefitPack) svgChart {
-	const w, left, right, top, rowH = 760, 250, 90, 30, 30
+	const w, left, right, top, rowH = 900, 360, 80, 30, 30
 	h := top + rowH*len(p.Swings) + 60
 	c := svgChart{ID: "tornado", W: w, H: h,
 		Title:    "Sensitivity of the NPV to each assumption (tornado)",
@@ -205,11 +206,13 @@ func assumptionValue(a benefits.Assumption, v float64) string {
 	return fmt.Sprintf("%s %s", trimFloat(v), a.Unit)
 }
 
+// trimFloat writes a number to four significant figures, with thousands separators from
+// 1,000 up.
 func trimFloat(v float64) string {
-	if v == math.Trunc(v) && math.Abs(v) >= 1000 {
+	if math.Abs(v) >= 1000 {
 		return Pounds(v)
 	}
-	return fmt.Sprintf("%g", v)
+	return strconv.FormatFloat(v, 'g', 4, 64)
 }
 
 // benefitsPage is what the HTML template renders.
@@ -307,6 +310,11 @@ func newBenefitsPage(p *BenefitPack) *benefitsPage {
 	for _, s := range p.Swings {
 		if !s.OK {
 			pg.Switching.Rows = append(pg.Switching.Rows, []any{s.Assumption.Name, assumptionValue(s.Assumption, s.Assumption.Value), "none", "NPV does not depend on it"})
+			continue
+		}
+		if s.Switching < 0 {
+			// Only a negative value would do: none the assumption can take.
+			pg.Switching.Rows = append(pg.Switching.Rows, []any{s.Assumption.Name, assumptionValue(s.Assumption, s.Assumption.Value), "none at or above 0", "the NPV keeps its sign"})
 			continue
 		}
 		pg.Switching.Rows = append(pg.Switching.Rows, []any{s.Assumption.Name, assumptionValue(s.Assumption, s.Assumption.Value), assumptionValue(s.Assumption, s.Switching), percentText(s.SwitchingChange, true)})

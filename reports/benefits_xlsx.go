@@ -531,10 +531,14 @@ func writeSensitivitySheet(x *excelize.File, p *BenefitPack, st *bstyles) error 
 		g.set(7, r, s.NPVHigh, st.money)
 		g.set(8, r, s.NPVLow-p.Result.NPV, st.money)
 		g.set(9, r, s.NPVHigh-p.Result.NPV, st.money)
-		if s.OK {
+		switch {
+		case s.OK && s.Switching < 0:
+			g.set(10, r, "none at or above 0", 0)
+			g.set(11, r, "the NPV keeps its sign", 0)
+		case s.OK:
 			g.set(10, r, s.Switching, plain)
 			g.set(11, r, s.SwitchingChange, st.percent)
-		} else {
+		default:
 			g.set(10, r, "none", 0)
 			g.set(11, r, "NPV does not depend on it", 0)
 		}

@@ -380,7 +380,8 @@ func writeBenefitsSheet(x *excelize.File, p *BenefitPack, st *bstyles) error {
 		Dimension: excelize.ChartDimension{Width: 640, Height: 320},
 		Format:    excelize.GraphicOptions{AltText: "Stacked columns: each year's benefit by stream; the figures are in the table on this sheet."},
 		Legend:    excelize.ChartLegend{Position: "bottom"},
-		YAxis:     excelize.ChartAxis{MajorGridLines: true, NumFmt: excelize.ChartNumFmt{CustomNumFmt: `"£"#,##0`}},
+		XAxis:     excelize.ChartAxis{Font: axisFont},
+		YAxis:     excelize.ChartAxis{MajorGridLines: true, NumFmt: excelize.ChartNumFmt{CustomNumFmt: `"£"#,##0`}, Font: axisFont},
 	}
 	for j := range benefits.Streams {
 		col := colName(4 + j)
@@ -508,6 +509,12 @@ func writeSummarySheet(x *excelize.File, p *BenefitPack, st *bstyles) error {
 	return g.err
 }
 
+// axisFont keeps the charts' axis labels legible (the readers' default grey is faint).
+var axisFont = excelize.Font{Color: "212B32", Size: 9}
+
+// tornadoColours are the low and high ends' colours, as on the page.
+var tornadoColours = []string{okabeIto[4], okabeIto[0]}
+
 func writeSensitivitySheet(x *excelize.File, p *BenefitPack, st *bstyles) error {
 	g := &grid{x: x, sheet: bSensitivity}
 	g.widths(44, 22, 14, 14, 14, 16, 16, 16, 16, 16, 14)
@@ -553,16 +560,17 @@ func writeSensitivitySheet(x *excelize.File, p *BenefitPack, st *bstyles) error 
 		Dimension: excelize.ChartDimension{Width: 760, Height: 420},
 		Format:    excelize.GraphicOptions{AltText: "Horizontal bars: for each assumption, the change in NPV at its low and at its high; widest first. The figures are in columns H and I."},
 		Legend:    excelize.ChartLegend{Position: "bottom"},
-		XAxis:     excelize.ChartAxis{ReverseOrder: true},
-		YAxis:     excelize.ChartAxis{MajorGridLines: true, NumFmt: excelize.ChartNumFmt{CustomNumFmt: `"£"#,##0`}},
+		XAxis:     excelize.ChartAxis{ReverseOrder: true, TickLabelPosition: excelize.ChartTickLabelLow, Font: axisFont},
+		YAxis:     excelize.ChartAxis{MajorGridLines: true, NumFmt: excelize.ChartNumFmt{CustomNumFmt: `"£"#,##0`}, Font: axisFont},
 		Overlap:   ptr(100),
+		GapWidth:  ptr(uint(40)),
 	}
 	for j, col := range []string{"H", "I"} {
 		chart.Series = append(chart.Series, excelize.ChartSeries{
 			Name:       fmt.Sprintf("'%s'!$%s$%d", bSensitivity, col, head),
 			Categories: fmt.Sprintf("'%s'!$A$%d:$A$%d", bSensitivity, head+1, last),
 			Values:     fmt.Sprintf("'%s'!$%s$%d:$%s$%d", bSensitivity, col, head+1, col, last),
-			Fill:       excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{strings.TrimPrefix(okabeIto[4+j], "#")}},
+			Fill:       excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{strings.TrimPrefix(tornadoColours[j], "#")}},
 		})
 	}
 	return x.AddChart(bSensitivity, fmt.Sprintf("A%d", last+3), chart)

@@ -2,6 +2,7 @@ package reports
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -103,14 +104,21 @@ func LoadBenefits(ctx context.Context, db sqlfiles.Querier, info BenefitsInfo) (
 		v, _ := d.Published(c.Value) // suppressed: counted as 0, so benefits are understated
 		return float64(v)
 	}
+	events := map[string]float64{}
+	for _, m := range p.Measures {
+		events[m.ID] = published(m.Events)
+	}
 	p.Volumes = benefits.Volumes{
 		People:               published(p.People),
-		InformationGaps:      published(p.Measures[0].Events),
-		SocialCareAdmissions: published(p.Measures[1].Events),
-		RepeatAttendances:    published(p.Measures[2].Events),
+		InformationGaps:      events["information_gaps"],
+		SocialCareAdmissions: events["social_care_admissions"],
+		RepeatAttendances:    events["repeat_attendances"],
 	}
 	var err error
 	if p.Result, err = info.Model.Appraise(p.Volumes); err != nil {
+		if errors.Is(err, benefits.ErrNoPeople) && p.People.Value > 0 {
+			err = fmt.Errorf("%w (its %s people are too few to publish under the disclosure policy)", err, p.People.Shown)
+		}
 		return nil, err
 	}
 	if p.Swings, err = info.Model.Sensitivity(p.Volumes); err != nil {

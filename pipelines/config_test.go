@@ -219,3 +219,20 @@ func TestDisclosureConfig(t *testing.T) {
 		}
 	}
 }
+
+func TestBenefitsConfig(t *testing.T) {
+	cfg, err := ParseConfig("ccare.yaml", []byte(goodConfig), "/srv/ccare")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cfg.Benefits != "" {
+		t.Errorf("default benefits %q, want the embedded file (\"\")", cfg.Benefits)
+	}
+	cfg, err = ParseConfig("ccare.yaml", []byte(strings.Replace(goodConfig, "providers:\n", "benefits: board/benefits.yaml\nproviders:\n", 1)), "/srv/ccare")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := filepath.Join("/srv/ccare", "board", "benefits.yaml"); cfg.Benefits != want {
+		t.Errorf("benefits %q, want %q (relative to the configuration)", cfg.Benefits, want)
+	}
+}

@@ -65,13 +65,13 @@ func patterns(chartID string, n, colourOffset int) []svgPattern {
 	return ps
 }
 
-// niceMax rounds a chart's top up to 1, 2 or 5 times a power of ten.
+// niceMax rounds a chart's top up to a round multiple of a power of ten.
 func niceMax(v float64) float64 {
 	if v <= 0 {
 		return 1
 	}
 	p := math.Pow(10, math.Floor(math.Log10(v)))
-	for _, m := range []float64{1, 2, 5, 10} {
+	for _, m := range []float64{1, 1.5, 2, 2.5, 3, 4, 5, 6, 8, 10} {
 		if m*p >= v {
 			return m * p
 		}
@@ -261,11 +261,22 @@ func percentText(v float64, ok bool) string {
 	return fmt.Sprintf("%+.1f%%", v*100)
 }
 
+// changeText says a fractional change in words: "40.0% lower", "12.5% higher".
+func changeText(v float64, ok bool) string {
+	switch {
+	case !ok:
+		return "(no switching value)"
+	case v < 0:
+		return fmt.Sprintf("%.1f%% lower", -v*100)
+	}
+	return fmt.Sprintf("%.1f%% higher", v*100)
+}
+
 func newBenefitsPage(p *BenefitPack) *benefitsPage {
 	m, r := p.Model, p.Result
 	pg := &benefitsPage{BenefitPack: p, Payback: PaybackText(m, r), BenefitsChart: benefitsChart(p), Tornado: tornadoChart(p)}
-	pg.BenefitsSwitch = percentText(r.BenefitsSwitching())
-	pg.CostsSwitch = percentText(r.CostsSwitching())
+	pg.BenefitsSwitch = changeText(r.BenefitsSwitching())
+	pg.CostsSwitch = changeText(r.CostsSwitching())
 	pg.Measure = Table{Title: "What the warehouse measured (12 months)", Columns: []string{"Measure", "Events", "People", "Computed by"}}
 	pg.Measure.Rows = append(pg.Measure.Rows, []any{"People in the shared record", "", p.People.Shown, "sql/reports/benefits_shared_people.sql"},
 		[]any{"People known to two or more providers", "", p.PeopleShared.Shown, "sql/reports/benefits_shared_people.sql"})

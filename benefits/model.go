@@ -11,6 +11,7 @@ import (
 	_ "embed"
 	"errors"
 	"fmt"
+	"math"
 	"os"
 	"slices"
 	"strings"
@@ -140,7 +141,7 @@ func Parse(name string, data []byte) (*Model, error) {
 	if a.Years < 1 || a.Years > 60 {
 		v.fail("$.appraisal.years", "appraisal.years", "must be 1 to 60")
 	}
-	if !(a.DiscountRate >= 0 && a.DiscountRate < 1) {
+	if !(a.DiscountRate >= 0 && a.DiscountRate < 1) { // false for NaN too
 		v.fail("$.appraisal.discount_rate", "appraisal.discount_rate", "must be a rate from 0 to 1, e.g. 0.035")
 	}
 	seen := map[string]int{}
@@ -165,6 +166,9 @@ func Parse(name string, data []byte) (*Model, error) {
 		if as.Value < 0 || as.Low < 0 || as.High < 0 {
 			v.fail(at+".value", field, "value, low and high must not be negative")
 		}
+		if !plausible(as.Value) || !plausible(as.Low) || !plausible(as.High) {
+			v.fail(at+".value", field, fmt.Sprintf("value, low and high must be finite and below %g", maxFigure))
+		}
 		if !(as.Low <= as.Value && as.Value <= as.High) {
 			v.fail(at+".value", field, fmt.Sprintf("low %v, value %v and high %v must be in that order", as.Low, as.Value, as.High))
 		}
@@ -182,6 +186,10 @@ func Parse(name string, data []byte) (*Model, error) {
 			v.fail(at+".by_year", field+".by_year", fmt.Sprintf("has %d years; the appraisal has %d", len(s.ByYear), a.Years))
 		}
 		for t, x := range s.ByYear {
+			if !plausible(x) {
+				v.fail(fmt.Sprintf("%s.by_year[%d]", at, t), fmt.Sprintf("%s.by_year[%d]", field, t), fmt.Sprintf("%v must be finite and below %g", x, maxFigure))
+				continue
+			}
 			if x < 0 || (share && x > 1) {
 				what := "must not be negative"
 				if share {
@@ -216,6 +224,12 @@ func Parse(name string, data []byte) (*Model, error) {
 	}
 	return m, nil
 }
+
+// maxFigure bounds every figure in the file: far above any business case's, far enough
+// below float64's range that no product of them overflows.
+const maxFigure = 1e15
+
+func plausible(x float64) bool { return !math.IsNaN(x) && !math.IsInf(x, 0) && math.Abs(x) < maxFigure }
 
 // Assumption returns the assumption with the given id (Parse guarantees each required one).
 func (m *Model) Assumption(id string) Assumption {

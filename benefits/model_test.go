@@ -174,6 +174,8 @@ func TestParseErrors(t *testing.T) {
 			"hand.yaml line 16: costs[0].by_year: has 2 years; the appraisal has 3"},
 		{"realisation above 1", strings.Replace(handWorked, "[0, 0.5, 1]", "[0, 1.5, 1]", 1),
 			"hand.yaml line 14: benefit_realisation.by_year[1]: 1.5 must be a share from 0 to 1"},
+		{"infinite value", strings.Replace(handWorked, "value: 2000, unit: people, low: 1000, high: 3000", "value: .inf, unit: people, low: 1000, high: .inf", 1),
+			"hand.yaml line 4: assumptions.community_population: value, low and high must be finite and below 1e+15"},
 		{"no source", strings.Replace(handWorked, "high: 1, source: s}", "high: 1, source: \"\"}", 1),
 			"hand.yaml line 13: assumptions.optimism_bias.source: is required"},
 	} {
@@ -188,4 +190,29 @@ func TestParseErrors(t *testing.T) {
 			}
 		})
 	}
+}
+
+// Any text either fails with a located *Error or gives a model that appraises to finite
+// figures.
+func FuzzParse(f *testing.F) {
+	f.Add([]byte(handWorked))
+	f.Add(DefaultYAML())
+	f.Add([]byte("appraisal: {years: 0}\n"))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		m, err := Parse("fuzz.yaml", data)
+		if err != nil {
+			var e *Error
+			if !errors.As(err, &e) {
+				t.Fatalf("error %T %v is not a *benefits.Error", err, err)
+			}
+			return
+		}
+		r, err := m.Appraise(handVolumes)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if math.IsNaN(r.NPV) || math.IsInf(r.NPV, 0) {
+			t.Fatalf("NPV %v", r.NPV)
+		}
+	})
 }

@@ -57,6 +57,10 @@ bench-hourly:
 runs:
     go run ./cmd/ccare runs
 
+# The business-case board pack from the demo warehouse, e.g. just report --benefits my.yaml
+report *ARGS:
+    go run ./cmd/ccare report benefits {{ARGS}}
+
 # Build the ccare binary
 build:
     go build -o ccare ./cmd/ccare

@@ -19,6 +19,7 @@ import (
 	"github.com/goccy/go-yaml/parser"
 
 	"github.com/bnssg-connecting-care/ccare/extract"
+	"github.com/bnssg-connecting-care/ccare/reports"
 	"github.com/bnssg-connecting-care/ccare/schedule"
 	"github.com/bnssg-connecting-care/ccare/transform"
 )
@@ -38,10 +39,14 @@ type Config struct {
 	Lake      string
 	Inbox     string
 	Reports   string
-	DuckDB    DuckDBConfig
-	Linkage   transform.Linkage
-	Schedule  Schedule
-	Providers []Provider
+	// Benefits is the business case's assumptions file ("" = the embedded benefits.yaml).
+	Benefits string
+	// Disclosure is the small-number policy of every published report.
+	Disclosure reports.Disclosure
+	DuckDB     DuckDBConfig
+	Linkage    transform.Linkage
+	Schedule   Schedule
+	Providers  []Provider
 }
 
 // Schedule is the daemon's configuration (ccare schedule).
@@ -123,15 +128,24 @@ func (f Feed) Target(p Provider) extract.Target {
 
 // The file's shape as written; decoded strictly so that a misspelt key is an error.
 type configFile struct {
-	Warehouse string         `yaml:"warehouse"`
-	Published string         `yaml:"published"`
-	Lake      string         `yaml:"lake"`
-	Inbox     string         `yaml:"inbox"`
-	Reports   string         `yaml:"reports"`
-	DuckDB    DuckDBConfig   `yaml:"duckdb"`
-	Linkage   *linkageFile   `yaml:"linkage"`
-	Schedule  *scheduleFile  `yaml:"schedule"`
-	Providers []providerFile `yaml:"providers"`
+	Warehouse  string          `yaml:"warehouse"`
+	Published  string          `yaml:"published"`
+	Lake       string          `yaml:"lake"`
+	Inbox      string          `yaml:"inbox"`
+	Reports    string          `yaml:"reports"`
+	Benefits   string          `yaml:"benefits"`
+	Disclosure *disclosureFile `yaml:"disclosure"`
+	DuckDB     DuckDBConfig    `yaml:"duckdb"`
+	Linkage    *linkageFile    `yaml:"linkage"`
+	Schedule   *scheduleFile   `yaml:"schedule"`
+	Providers  []providerFile  `yaml:"providers"`
+}
+
+// disclosureFile is the disclosure section: every field optional, defaults from
+// reports.DefaultDisclosure.
+type disclosureFile struct {
+	SuppressBelow *int64 `yaml:"suppress_below"`
+	RoundTo       *int64 `yaml:"round_to"`
 }
 
 type scheduleFile struct {
@@ -261,6 +275,10 @@ func ParseConfig(name string, data []byte, base string) (*Config, error) {
 	cfg.Inbox = resolve("inbox", raw.Inbox)
 	cfg.Reports = resolve("reports", raw.Reports)
 	cfg.Linkage = v.linkage(raw.Linkage)
+	cfg.Disclosure = v.disclosure(raw.Disclosure)
+	if raw.Benefits != "" {
+		cfg.Benefits = resolve("benefits", raw.Benefits)
+	}
 	cfg.Schedule = v.schedule(raw.Schedule)
 	if raw.DuckDB.Threads < 0 {
 		v.fail("$.duckdb.threads", "duckdb.threads", "must be 0 (one per core) or more")
@@ -429,7 +447,28 @@ func yamlError(name string, err error) error {
 	return &ConfigError{File: name, Msg: err.Error()}
 }
 
-// linkage applies the linkage section over the defaults and checks it.
+// disclosure applies the disclosure section over the defaults and checks it.
+func (v *validator) disclosure(raw *disclosureFile) reports.Disclosure {
+	d := reports.DefaultDisclosure
+	if raw == nil {
+		return d
+	}
+	if raw.SuppressBelow != nil {
+		d.SuppressBelow = *raw.SuppressBelow
+		if d.SuppressBelow < 0 {
+			v.fail("$.disclosure.suppress_below", "disclosure.suppress_below", "must be 0 (suppress nothing) or more")
+		}
+	}
+	if raw.RoundTo != nil {
+		d.RoundTo = *raw.RoundTo
+		if d.RoundTo < 1 {
+			v.fail("$.disclosure.round_to", "disclosure.round_to", "must be 1 (no rounding) or more")
+		}
+	}
+	return d
+}
+
+// schedule applies the schedule section over the defaults and checks it.
 func (v *validator) schedule(raw *scheduleFile) Schedule {
 	out := Schedule{Listen: "127.0.0.1:8787", Retries: 3, RetryBackoff: time.Minute}
 	if raw == nil {

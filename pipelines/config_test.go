@@ -6,6 +6,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/bnssg-connecting-care/ccare/reports"
 )
 
 func TestDemoConfigIsValid(t *testing.T) {
@@ -211,5 +213,50 @@ func TestScheduleConfig(t *testing.T) {
 		if err == nil || !strings.Contains(err.Error(), tt.want) {
 			t.Errorf("%q: error %v, want %q", tt.schedule, err, tt.want)
 		}
+	}
+}
+
+func TestDisclosureConfig(t *testing.T) {
+	cfg, err := ParseConfig("ccare.yaml", []byte(goodConfig), ".")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cfg.Disclosure != reports.DefaultDisclosure {
+		t.Errorf("default disclosure %+v, want %+v", cfg.Disclosure, reports.DefaultDisclosure)
+	}
+	set := "disclosure:\n  suppress_below: 11\n  round_to: 10\nproviders:\n"
+	cfg, err = ParseConfig("ccare.yaml", []byte(strings.Replace(goodConfig, "providers:\n", set, 1)), ".")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d := cfg.Disclosure; d.SuppressBelow != 11 || d.RoundTo != 10 || d.Count(10).Shown != "<11" || d.Count(14).Shown != "10" || d.Count(15).Shown != "20" {
+		t.Errorf("set: %+v", d)
+	}
+	for _, tt := range []struct{ section, want string }{
+		{"disclosure:\n  round_to: 0\n", "line 6: disclosure.round_to: must be 1 (no rounding) or more"},
+		{"disclosure:\n  suppress_below: -1\n", "disclosure.suppress_below: must be 0 (suppress nothing) or more"},
+		{"disclosure:\n  round: 5\n", `unknown field "round"`},
+	} {
+		_, err := ParseConfig("ccare.yaml", []byte(strings.Replace(goodConfig, "providers:\n", tt.section+"providers:\n", 1)), ".")
+		if err == nil || !strings.Contains(err.Error(), tt.want) {
+			t.Errorf("%q: error %v, want %q", tt.section, err, tt.want)
+		}
+	}
+}
+
+func TestBenefitsConfig(t *testing.T) {
+	cfg, err := ParseConfig("ccare.yaml", []byte(goodConfig), "/srv/ccare")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cfg.Benefits != "" {
+		t.Errorf("default benefits %q, want the embedded file (\"\")", cfg.Benefits)
+	}
+	cfg, err = ParseConfig("ccare.yaml", []byte(strings.Replace(goodConfig, "providers:\n", "benefits: board/benefits.yaml\nproviders:\n", 1)), "/srv/ccare")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := filepath.Join("/srv/ccare", "board", "benefits.yaml"); cfg.Benefits != want {
+		t.Errorf("benefits %q, want %q (relative to the configuration)", cfg.Benefits, want)
 	}
 }

@@ -319,7 +319,7 @@ func Run(ctx context.Context, cfg *Config, opt RunOptions) (res RunResult, err e
 
 	done = opt.Progress.step("reports: summary")
 	res.Reports, err = reports.WriteSummary(ctx, conn, cfg.Reports, reports.SummaryInfo{
-		RunID: res.RunID, Generated: now()})
+		RunID: res.RunID, Generated: now(), Disclosure: cfg.Disclosure})
 	done()
 	if err != nil {
 		return res, err

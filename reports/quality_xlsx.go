@@ -117,7 +117,7 @@ func writeScorecardSheet(x *excelize.File, q *Quality, st *styles, firstRows map
 			if !ok {
 				c = excelize.Cell{Value: v}
 			}
-			if err := x.SetCellValue(name, cell, c.Value); err != nil {
+			if err := x.SetCellValue(name, cell, safeValue(c.Value)); err != nil {
 				return err
 			}
 			if c.StyleID != 0 {

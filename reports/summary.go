@@ -21,6 +21,15 @@ import (
 type SummaryInfo struct {
 	RunID     int64
 	Generated time.Time
+	// Disclosure is the small-number policy; the zero value means DefaultDisclosure.
+	Disclosure Disclosure
+}
+
+func (i SummaryInfo) disclosure() Disclosure {
+	if i.Disclosure == (Disclosure{}) {
+		return DefaultDisclosure
+	}
+	return i.Disclosure
 }
 
 // Summary is the content of the summary report.
@@ -75,26 +84,27 @@ func WriteSummary(ctx context.Context, db sqlfiles.Querier, dir string, info Sum
 
 // LoadSummary reads the summary's figures.
 func LoadSummary(ctx context.Context, db sqlfiles.Querier, info SummaryInfo) (*Summary, error) {
-	s := &Summary{SummaryInfo: info, SuppressionNote: SuppressionPolicy}
+	d := info.disclosure()
+	s := &Summary{SummaryInfo: info, SuppressionNote: d.Policy()}
 	var people, two, unlinked, local int64
 	if err := sqlfiles.QueryRow(ctx, db, "reports/summary_people.sql", nil, &people, &two, &unlinked, &local); err != nil {
 		return nil, err
 	}
-	s.People, s.PeopleInTwoOrMore = suppressed(people), suppressed(two)
+	s.People, s.PeopleInTwoOrMore = d.Count(people), d.Count(two)
 	s.UnlinkedLocalIDs, s.LocalIDs = plain(unlinked), plain(local)
 	var err error
 	s.Providers, err = queryTable(ctx, db, "reports/summary_providers.sql", Table{
 		Title:   "Files and rows per system",
 		Note:    "Rows read = loaded + quarantined + superseded (a later copy of the same record replaced it), for every file.",
 		Columns: []string{"Provider", "Organisation", "System", "Files loaded", "Files rejected", "Rows read", "Rows loaded", "Rows quarantined", "Rows superseded", "Last received"},
-	}, nil)
+	}, d, nil)
 	if err != nil {
 		return nil, err
 	}
 	s.PeopleBySystems, err = queryTable(ctx, db, "reports/summary_people_by_systems.sql", Table{
 		Title:   "People by the number of systems that know them",
 		Columns: []string{"Systems", "People"},
-	}, map[int]bool{1: true})
+	}, d, map[int]bool{1: true})
 	if err != nil {
 		return nil, err
 	}
@@ -102,7 +112,7 @@ func LoadSummary(ctx context.Context, db sqlfiles.Querier, info SummaryInfo) (*S
 		Title:   "Rows held in quarantine, by rule",
 		Note:    "Quarantined rows are kept with the rule and the reason in quality.quarantine; none is dropped.",
 		Columns: []string{"Provider", "Rule", "What the rule checks", "Rows"},
-	}, nil)
+	}, d, nil)
 	if err != nil {
 		return nil, err
 	}
@@ -114,7 +124,7 @@ func LoadSummary(ctx context.Context, db sqlfiles.Querier, info SummaryInfo) (*S
 }
 
 // queryTable fills t with the rows of an embedded query; people columns are suppressed.
-func queryTable(ctx context.Context, db sqlfiles.Querier, name string, t Table, peopleColumns map[int]bool) (Table, error) {
+func queryTable(ctx context.Context, db sqlfiles.Querier, name string, t Table, d Disclosure, peopleColumns map[int]bool) (Table, error) {
 	text, err := sqlfiles.File(name)
 	if err != nil {
 		return t, err
@@ -141,7 +151,7 @@ func queryTable(ctx context.Context, db sqlfiles.Querier, name string, t Table, 
 				vals[i] = ""
 			}
 			if n, ok := v.(int64); ok && peopleColumns[i] {
-				vals[i] = suppressed(n).Shown
+				vals[i] = d.Count(n).Shown
 			}
 		}
 		t.Rows = append(t.Rows, vals)
@@ -250,10 +260,11 @@ func (w *sheet) put(vals []any, style int) error {
 	cells := make([]any, len(vals))
 	for j, v := range vals {
 		if c, ok := v.(excelize.Cell); ok {
+			c.Value = safeValue(c.Value)
 			cells[j] = c
 			continue
 		}
-		cells[j] = excelize.Cell{Value: v, StyleID: style}
+		cells[j] = excelize.Cell{Value: safeValue(v), StyleID: style}
 	}
 	cell, _ := excelize.CoordinatesToCellName(1, w.row)
 	w.row++

@@ -1,0 +1,56 @@
+package pipelines
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"os"
+	"time"
+
+	"github.com/bnssg-connecting-care/ccare/benefits"
+	"github.com/bnssg-connecting-care/ccare/load"
+	"github.com/bnssg-connecting-care/ccare/reports"
+)
+
+// BoardPackResult is what a board pack run wrote and its headline figures.
+type BoardPackResult struct {
+	Paths      []string // benefits.html, benefits.xlsx
+	Warehouse  string   // the copy of the warehouse read
+	NPV, BCR   float64
+	PVBenefits float64
+	PVCosts    float64
+	Payback    int // the payback year t, -1 if not within the appraisal period
+	Pack       *reports.BenefitPack
+}
+
+// BoardPack writes the business-case board pack (benefits.html and benefits.xlsx) into
+// dir from the warehouse's published read-only copy, so it never waits for or blocks a
+// run; the assumptions are cfg.Benefits (or the embedded benefits.yaml), the small-number
+// policy cfg.Disclosure. The scheduler's weekly board pack job calls it.
+func BoardPack(ctx context.Context, cfg *Config, dir string, log *slog.Logger) (BoardPackResult, error) {
+	var res BoardPackResult
+	model, err := benefits.Load(cfg.Benefits)
+	if err != nil {
+		return res, err
+	}
+	res.Warehouse = cfg.Published
+	if _, err := os.Stat(res.Warehouse); err != nil {
+		res.Warehouse = cfg.Warehouse // a warehouse from before copies were published
+	}
+	db, err := load.OpenReadOnly(ctx, res.Warehouse)
+	if err != nil {
+		return res, err
+	}
+	defer db.Close()
+	start := time.Now()
+	paths, pack, err := reports.WriteBenefits(ctx, db, dir, reports.BenefitsInfo{Generated: time.Now(), Disclosure: cfg.Disclosure, Model: model})
+	if err != nil {
+		return res, fmt.Errorf("board pack: %w", err)
+	}
+	r := pack.Result
+	res.Paths, res.Pack = paths, pack
+	res.NPV, res.BCR, res.PVBenefits, res.PVCosts, res.Payback = r.NPV, r.BCR, r.PVBenefits, r.PVCosts, r.Payback
+	log.Info("board pack written", "dir", dir, "npv", fmt.Sprintf("%.0f", r.NPV), "bcr", fmt.Sprintf("%.2f", r.BCR),
+		"payback", r.Payback, "assumptions", model.Source, "seconds", round(time.Since(start)))
+	return res, nil
+}

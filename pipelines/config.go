@@ -72,6 +72,7 @@ type ScheduledJob struct {
 var scheduleJobs = []struct{ name, spec string }{
 	{"hourly", "10 * * * *"},
 	{"nightly", "30 2 * * *"},
+	{"board_pack", "0 6 * * 1"},
 }
 
 type DuckDBConfig struct {
@@ -507,7 +508,7 @@ func (v *validator) schedule(raw *scheduleFile) Schedule {
 	}
 	for name := range raw.Jobs {
 		if !slices.ContainsFunc(scheduleJobs, func(j struct{ name, spec string }) bool { return j.name == name }) {
-			v.fail("$.schedule.jobs."+name, "schedule.jobs", fmt.Sprintf("%q is not a job the daemon runs (hourly, nightly)", name))
+			v.fail("$.schedule.jobs."+name, "schedule.jobs", fmt.Sprintf("%q is not a job the daemon runs (hourly, nightly, board_pack)", name))
 		}
 	}
 	for _, j := range scheduleJobs {

@@ -166,11 +166,11 @@ func TestScheduleConfig(t *testing.T) {
 		t.Fatal(err)
 	}
 	s := cfg.Schedule
-	if s.Listen != "127.0.0.1:8787" || s.Retries != 3 || s.RetryBackoff != time.Minute || len(s.Jobs) != 2 ||
-		s.Jobs[0].Name != "hourly" || s.Jobs[1].Spec.What != "every day at 02:30" {
+	if s.Listen != "127.0.0.1:8787" || s.Retries != 3 || s.RetryBackoff != time.Minute || len(s.Jobs) != 3 ||
+		s.Jobs[0].Name != "hourly" || s.Jobs[1].Spec.What != "every day at 02:30" || s.Jobs[2].Spec.What != "every Monday at 06:00" {
 		t.Errorf("defaults: %+v", s)
 	}
-	set := "schedule:\n  listen: :9000\n  retries: 5\n  retry_backoff: 30s\n  jobs:\n    hourly: \"off\"\n    nightly: \"0 1 * * 1-5\"\nproviders:\n"
+	set := "schedule:\n  listen: :9000\n  retries: 5\n  retry_backoff: 30s\n  jobs:\n    hourly: \"off\"\n    board_pack: \"off\"\n    nightly: \"0 1 * * 1-5\"\nproviders:\n"
 	cfg, err = ParseConfig("ccare.yaml", []byte(strings.Replace(goodConfig, "providers:\n", set, 1)), ".")
 	if err != nil {
 		t.Fatal(err)

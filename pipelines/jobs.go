@@ -18,7 +18,8 @@ import (
 	sqlfiles "github.com/bnssg-connecting-care/ccare/sql"
 )
 
-// JobRunner runs the scheduler daemon's jobs (nightly, hourly) against a configuration.
+// JobRunner runs the scheduler daemon's jobs (nightly, hourly, board_pack) against a
+// configuration.
 type JobRunner struct {
 	Cfg *Config
 	Log *slog.Logger
@@ -28,6 +29,11 @@ type JobRunner struct {
 // so that the daemon retries a little later; the last attempt loads what has settled and
 // leaves the rest for the next run.
 func (r JobRunner) Run(ctx context.Context, job string) error {
+	if job == "board_pack" {
+		// From the published copy: it never waits for the writer's lock.
+		_, err := BoardPack(ctx, r.Cfg, r.Cfg.Reports, r.Log)
+		return err
+	}
 	_, last := schedule.Attempt(ctx)
 	res, err := Run(ctx, r.Cfg, RunOptions{Job: job, Log: r.Log, Settle: r.Cfg.Schedule.Settle, TakeSettled: last})
 	if err == nil && len(res.Rejected) > 0 {

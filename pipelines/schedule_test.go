@@ -62,7 +62,8 @@ func waitFor(t *testing.T, what string, limit time.Duration, ok func() bool) {
 // a minute later, when the file has settled, and succeeds. One provider's file, broken for
 // good, is rejected while every other provider's files are loaded; the status page, the
 // metrics and the page as headless Chromium renders it show every provider with its
-// freshness, and the rejected file with its reason.
+// freshness, and the rejected file with its reason. The weekly board pack job then fails
+// for good (too few people to publish), and says so.
 func TestDaemonRunsTheNightlyJob(t *testing.T) {
 	dir, cfg := smallCommunity(t)
 	received := time.Date(2026, 11, 1, 23, 59, 59, 0, time.UTC)
@@ -85,7 +86,11 @@ func TestDaemonRunsTheNightlyJob(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	cfg.Schedule.Jobs = []pipelines.ScheduledJob{{Name: "nightly", Spec: nightly}}
+	boardPack, err := schedule.ParseSpec("32 2 * * 1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg.Schedule.Jobs = []pipelines.ScheduledJob{{Name: "nightly", Spec: nightly}, {Name: "board_pack", Spec: boardPack}}
 	cfg.Schedule.Retries, cfg.Schedule.RetryBackoff, cfg.Schedule.Settle = 2, time.Minute, 10*time.Minute
 	var logs bytes.Buffer
 	log := slog.New(slog.NewJSONHandler(&logs, nil))
@@ -106,7 +111,7 @@ func TestDaemonRunsTheNightlyJob(t *testing.T) {
 		clock.Advance(time.Minute)
 	}
 
-	step(2) // 02:30: the nightly job and the freshness check
+	step(3) // 02:30 (a Monday): the nightly job, the board pack and the freshness check
 	waitFor(t, "the first attempt to fail on the busy file", 30*time.Second, func() bool { return jobState(d, "nightly").Retries == 1 })
 	if !strings.Contains(logs.String(), "may still be being written") || !strings.Contains(logs.String(), "Adastra_Cases_20261101.csv") {
 		t.Errorf("the retry's log line should name the busy file:\n%s", logs.String())
@@ -114,11 +119,19 @@ func TestDaemonRunsTheNightlyJob(t *testing.T) {
 	if err := os.Chtimes(busy, received, received); err != nil { // written at last
 		t.Fatal(err)
 	}
-	step(3) // 02:31: plus the retry's backoff
+	step(4) // 02:31: plus the retry's backoff
 	waitFor(t, "the retried nightly run", 3*time.Minute, func() bool { return jobState(d, "nightly").Runs == 1 })
 	st := jobState(d, "nightly")
 	if st.Failures != 0 || st.Retries != 1 || st.LastError != "" {
 		t.Fatalf("nightly: %+v; want success after one retry", st)
+	}
+
+	// 02:32: the weekly board pack, from the published copy. This inbox's handful of people
+	// are too few to publish: a permanent failure, recorded at once and shown, not retried.
+	step(3)
+	waitFor(t, "the board pack", time.Minute, func() bool { return jobState(d, "board_pack").Runs == 1 })
+	if st := jobState(d, "board_pack"); st.Failures != 1 || st.Retries != 0 || !strings.Contains(st.LastError, "too few to publish") {
+		t.Errorf("board pack: %+v; want one failure saying the people are too few to publish", st)
 	}
 
 	db := (&community{cfg: cfg}).db(t)
@@ -182,7 +195,8 @@ func TestDaemonRunsTheNightlyJob(t *testing.T) {
 			t.Errorf("the rendered status page does not show provider %s", p.ID)
 		}
 	}
-	for _, want := range []string{"feeds late:", "late by 1h 31m", "on time", "no file yet", "PostCode2", "every day at 02:30"} {
+	for _, want := range []string{"feeds late:", "late by 1h 32m", "on time", "no file yet", "PostCode2", "every day at 02:30",
+		"board_pack", "too few to publish"} {
 		if !strings.Contains(page, want) {
 			t.Errorf("the rendered status page lacks %q", want)
 		}

@@ -62,14 +62,21 @@ FROM (
 )
 GROUP BY nhs_number;
 
+-- Soundex once per distinct name: a community's millions of local ids share a few tens of
+-- thousands of names, and the code is a string-to-list walk.
+CREATE OR REPLACE TEMP TABLE identity_soundex AS
+SELECT name, soundex_code(name) AS sx
+FROM (SELECT family AS name FROM identity_evidence UNION SELECT given FROM identity_evidence)
+WHERE name IS NOT NULL;
+
 CREATE OR REPLACE TEMP TABLE identity_record AS
 SELECT
     row_number() OVER (ORDER BY e.provider, e.local_id) AS node_id,
     e.*,
     CASE WHEN e.nhs_number IS NOT NULL AND (e.birth_date IS NULL OR nb.birth_date IS NULL OR e.birth_date = nb.birth_date)
          THEN e.nhs_number END                            AS det_key,
-    soundex_code(e.family)                                AS family_sx,
-    soundex_code(e.given)                                 AS given_sx,
+    fs.sx                                                 AS family_sx,
+    gs.sx                                                 AS given_sx,
     -- a birth date key that a day/month swap leaves alone
     CASE WHEN e.birth_date IS NOT NULL THEN
         strftime(e.birth_date, '%Y') || '-' ||
@@ -77,7 +84,10 @@ SELECT
         lpad(CAST(greatest(month(e.birth_date), day(e.birth_date)) AS VARCHAR), 2, '0')
     END                                                   AS birth_key
 FROM identity_evidence e
-LEFT JOIN identity_number_birth nb ON nb.nhs_number = e.nhs_number;
+LEFT JOIN identity_number_birth nb ON nb.nhs_number = e.nhs_number
+LEFT JOIN identity_soundex fs ON fs.name = e.family
+LEFT JOIN identity_soundex gs ON gs.name = e.given;
 
 DROP TABLE identity_number_birth;
+DROP TABLE identity_soundex;
 DROP TABLE identity_evidence;

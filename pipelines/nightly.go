@@ -16,8 +16,10 @@ import (
 	"strings"
 	"time"
 
+	"github.com/bnssg-connecting-care/ccare/dictionary"
 	"github.com/bnssg-connecting-care/ccare/extract"
 	"github.com/bnssg-connecting-care/ccare/load"
+	"github.com/bnssg-connecting-care/ccare/pseudonym"
 	"github.com/bnssg-connecting-care/ccare/reports"
 	"github.com/bnssg-connecting-care/ccare/runlock"
 	sqlfiles "github.com/bnssg-connecting-care/ccare/sql"
@@ -40,6 +42,9 @@ type RunOptions struct {
 	From time.Time
 	// Wait is how long to wait for another run holding the writer's lock; 0: fail at once.
 	Wait time.Duration
+	// Getenv reads the environment (nil: os.Getenv): the pseudonymisation secret for the
+	// analyst schema comes from there, never from ccare.yaml.
+	Getenv func(string) string
 }
 
 // RunResult is what a run did, for the CLI's closing lines and for tests.
@@ -76,6 +81,9 @@ func Run(ctx context.Context, cfg *Config, opt RunOptions) (res RunResult, err e
 	}
 	if opt.Job == "" {
 		opt.Job = "nightly"
+	}
+	if opt.Getenv == nil {
+		opt.Getenv = os.Getenv
 	}
 	if !opt.From.IsZero() {
 		opt.Replay = true
@@ -192,6 +200,16 @@ func Run(ctx context.Context, cfg *Config, opt RunOptions) (res RunResult, err e
 		log.Info("nothing new: the warehouse, lake and reports are as the last run left them", "run_id", res.RunID)
 		res.Lake = filepath.Join(cfg.Lake, "current")
 		res.Reports = reports.SummaryPaths(cfg.Reports)
+		// Analyst tables keyed by a secret since withdrawn must not outlive it.
+		if key := analystKey(opt.Getenv, log); key == nil {
+			dropped, err := load.DropAnalyst(ctx, conn)
+			if err != nil {
+				return res, err
+			}
+			if dropped {
+				return res, publish()
+			}
+		}
 		// A run that died between publishing the lake and copying the warehouse left an old copy.
 		if st, err := os.Stat(cfg.Published); err == nil && st.ModTime().After(lastPublished.Time) {
 			return res, finish(nil)
@@ -257,6 +275,21 @@ func Run(ctx context.Context, cfg *Config, opt RunOptions) (res RunResult, err e
 	}
 	log.Info("transform done", "seconds", round(time.Since(start)))
 	res.Rebuilt = true
+
+	// What readers query on top of core: after core is committed, before the lake and
+	// the published copy, so that both show this run's views and analyst tables.
+	dict, err := dictionary.Load()
+	if err != nil {
+		return res, err
+	}
+	done := opt.Progress.step("publish: user views, analyst tables, descriptions")
+	start = time.Now()
+	err = load.PublishViews(ctx, conn, analystKey(opt.Getenv, log), dict, log)
+	done()
+	if err != nil {
+		return res, err
+	}
+	_ = sqlfiles.Exec(ctx, conn, "ops/step_timing_insert.sql", res.RunID, "publish", "views", time.Since(start).Seconds(), nil)
 	if opt.Replay {
 		if err := sqlfiles.QueryRow(ctx, conn, "ops/quarantined_count.sql", []any{providerList(opt.Providers)}, &res.QuarantinedAfter); err != nil {
 			return res, err
@@ -278,7 +311,7 @@ func Run(ctx context.Context, cfg *Config, opt RunOptions) (res RunResult, err e
 		}
 		return res, publish()
 	}
-	done := opt.Progress.step("publish: Parquet lake")
+	done = opt.Progress.step("publish: Parquet lake")
 	start = time.Now()
 	res.Lake, err = load.PublishLake(ctx, db, cfg.Lake, res.RunID)
 	done()
@@ -300,6 +333,18 @@ func Run(ctx context.Context, cfg *Config, opt RunOptions) (res RunResult, err e
 		return res, err
 	}
 	return res, publish()
+}
+
+// analystKey is the pseudonymisation secret, or nil (with a warning saying why and how to
+// supply it) when there is none: the analyst schema is then not built.
+func analystKey(getenv func(string) string, log *slog.Logger) *pseudonym.Key {
+	key, err := pseudonym.FromEnv(getenv)
+	if err != nil {
+		log.Warn("the analyst schema is not built, and any earlier one is dropped: "+err.Error()+
+			" (the secret is never read from ccare.yaml; keep it the same from run to run so that pseudonyms stay stable)")
+		return nil
+	}
+	return &key
 }
 
 // markInterrupted closes the runs a dead process left 'running'. Only a lock holder may

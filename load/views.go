@@ -54,16 +54,11 @@ func PublishViews(ctx context.Context, conn *sql.Conn, key *pseudonym.Key, dict 
 	})
 }
 
-// DropAnalyst removes the analyst schema, reporting whether there was one: for a run that
-// finds nothing new and has no secret, so that tables keyed by a withdrawn secret do not
-// outlive it.
-func DropAnalyst(ctx context.Context, conn *sql.Conn) (bool, error) {
+// AnalystExists says whether the warehouse holds an analyst schema.
+func AnalystExists(ctx context.Context, conn *sql.Conn) (bool, error) {
 	var n int
 	if err := sqlfiles.QueryRow(ctx, conn, "dictionary/analyst_exists.sql", nil, &n); err != nil {
 		return false, err
 	}
-	if n == 0 {
-		return false, nil
-	}
-	return true, sqlfiles.Exec(ctx, conn, "analyst/00_drop.sql")
+	return n > 0, nil
 }

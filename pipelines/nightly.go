@@ -200,15 +200,22 @@ func Run(ctx context.Context, cfg *Config, opt RunOptions) (res RunResult, err e
 		log.Info("nothing new: the warehouse, lake and reports are as the last run left them", "run_id", res.RunID)
 		res.Lake = filepath.Join(cfg.Lake, "current")
 		res.Reports = reports.SummaryPaths(cfg.Reports)
-		// Analyst tables keyed by a secret since withdrawn must not outlive it.
-		if key := analystKey(opt.Getenv, log); key == nil {
-			dropped, err := load.DropAnalyst(ctx, conn)
+		// Analyst tables keyed by a secret since withdrawn must not outlive it, and a secret
+		// supplied since the last run need not wait for new files to be used.
+		key := analystKey(opt.Getenv, log)
+		exists, err := load.AnalystExists(ctx, conn)
+		if err != nil {
+			return res, err
+		}
+		if (key == nil) == exists {
+			dict, err := dictionary.Load()
 			if err != nil {
 				return res, err
 			}
-			if dropped {
-				return res, publish()
+			if err := load.PublishViews(ctx, conn, key, dict, log); err != nil {
+				return res, err
 			}
+			return res, publish()
 		}
 		// A run that died between publishing the lake and copying the warehouse left an old copy.
 		if st, err := os.Stat(cfg.Published); err == nil && st.ModTime().After(lastPublished.Time) {
@@ -340,7 +347,7 @@ func Run(ctx context.Context, cfg *Config, opt RunOptions) (res RunResult, err e
 func analystKey(getenv func(string) string, log *slog.Logger) *pseudonym.Key {
 	key, err := pseudonym.FromEnv(getenv)
 	if err != nil {
-		log.Warn("the analyst schema is not built, and any earlier one is dropped: "+err.Error()+
+		log.Warn("the analyst schema is not built, and any earlier one is dropped: " + err.Error() +
 			" (the secret is never read from ccare.yaml; keep it the same from run to run so that pseudonyms stay stable)")
 		return nil
 	}

@@ -18,6 +18,7 @@ import (
 	"github.com/bnssg-connecting-care/ccare/load"
 	"github.com/bnssg-connecting-care/ccare/pipelines"
 	"github.com/bnssg-connecting-care/ccare/pseudonym"
+	"github.com/bnssg-connecting-care/ccare/synth"
 )
 
 const testSecret = "readers-test-secret"
@@ -223,6 +224,59 @@ func TestWarehouseReaders(t *testing.T) {
 		}
 		if after := published("SELECT string_agg(pseudonym, ',' ORDER BY pseudonym) FROM analyst.person"); after != before {
 			t.Error("the pseudonyms changed between runs with the same secret")
+		}
+	})
+
+	t.Run("an hourly run keeps analyst as current as core", func(t *testing.T) {
+		gen := t.TempDir()
+		if _, err := synth.Generate(ctx, synth.Options{Dir: gen, Patients: 400, Seed: 11,
+			Day: time.Date(2026, 11, 15, 0, 0, 0, 0, time.UTC)}); err != nil {
+			t.Fatal(err)
+		}
+		dropHourly(t, gen, c.dir, hourlyFeeds(t, c.cfg))
+		res, err := pipelines.Run(ctx, c.cfg, pipelines.RunOptions{Job: "hourly", Getenv: env(testSecret)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !res.Incremental {
+			t.Fatal("the hourly run rebuilt instead of merging its batch")
+		}
+		db, err := load.OpenReadOnly(ctx, c.cfg.Published)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer db.Close()
+		if n := count(t, db, "SELECT count(*) FROM core.encounter WHERE _batch_id = ?", res.RunID); n == 0 {
+			t.Fatal("the hourly batch brought no encounter: the test checks nothing")
+		}
+		for _, table := range []string{"person", "allergy", "condition", "medication", "encounter", "care_episode"} {
+			core, analyst := count(t, db, "SELECT count(*) FROM core."+table), count(t, db, "SELECT count(*) FROM analyst."+table)
+			if core != analyst {
+				t.Errorf("after the hourly run core.%s has %d rows, analyst.%s %d", table, core, table, analyst)
+			}
+		}
+		key := pseudonym.NewKey(testSecret)
+		want := map[string]bool{}
+		rows, err := db.Query("SELECT CAST(person_id AS VARCHAR) FROM core.person")
+		if err != nil {
+			t.Fatal(err)
+		}
+		for rows.Next() {
+			var id string
+			if err := rows.Scan(&id); err != nil {
+				t.Fatal(err)
+			}
+			want[key.Of("person", id)] = true
+		}
+		rows.Close()
+		got := strings.Split(queryString(t, db, "SELECT string_agg(pseudonym, ',') FROM analyst.person"), ",")
+		for _, p := range got {
+			if !want[p] {
+				t.Fatalf("analyst.person holds %s, the pseudonym of no person in core", p)
+			}
+		}
+		if len(got) != len(want) {
+			t.Errorf("analyst.person has %d pseudonyms, core.person %d people", len(got), len(want))
 		}
 	})
 }

@@ -54,11 +54,8 @@ func PublishViews(ctx context.Context, conn *sql.Conn, key *pseudonym.Key, dict 
 	})
 }
 
-// AnalystExists says whether the warehouse holds an analyst schema.
-func AnalystExists(ctx context.Context, conn *sql.Conn) (bool, error) {
-	var n int
-	if err := sqlfiles.QueryRow(ctx, conn, "dictionary/analyst_exists.sql", nil, &n); err != nil {
-		return false, err
-	}
-	return n > 0, nil
+// ReadersState says whether the warehouse holds an analyst schema, and all six user views.
+func ReadersState(ctx context.Context, conn *sql.Conn) (analyst, userViews bool, err error) {
+	err = sqlfiles.QueryRow(ctx, conn, "dictionary/readers_state.sql", nil, &analyst, &userViews)
+	return analyst, userViews, err
 }

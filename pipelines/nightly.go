@@ -200,14 +200,15 @@ func Run(ctx context.Context, cfg *Config, opt RunOptions) (res RunResult, err e
 		log.Info("nothing new: the warehouse, lake and reports are as the last run left them", "run_id", res.RunID)
 		res.Lake = filepath.Join(cfg.Lake, "current")
 		res.Reports = reports.SummaryPaths(cfg.Reports)
-		// Analyst tables keyed by a secret since withdrawn must not outlive it, and a secret
-		// supplied since the last run need not wait for new files to be used.
+		// Analyst tables keyed by a secret since withdrawn must not outlive it, a secret
+		// supplied since the last run need not wait for new files to be used, and a
+		// warehouse made before the user views gets them now.
 		key := analystKey(opt.Getenv, log)
-		exists, err := load.AnalystExists(ctx, conn)
+		analyst, userViews, err := load.ReadersState(ctx, conn)
 		if err != nil {
 			return res, err
 		}
-		if (key == nil) == exists {
+		if (key == nil) == analyst || !userViews {
 			dict, err := dictionary.Load()
 			if err != nil {
 				return res, err

@@ -227,6 +227,33 @@ func TestWarehouseReaders(t *testing.T) {
 		}
 	})
 
+	t.Run("a warehouse made before the user views gets them from a run with nothing new", func(t *testing.T) {
+		w, err := load.Open(ctx, c.cfg.Warehouse, load.Settings{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, err = w.Exec("DROP SCHEMA uv_gp CASCADE")
+		w.Close()
+		if err != nil {
+			t.Fatal(err)
+		}
+		res, err := pipelines.Run(ctx, c.cfg, pipelines.RunOptions{Job: "nightly", Getenv: env(testSecret)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if res.Rebuilt {
+			t.Fatal("the run rebuilt: the test wants the nothing-new path")
+		}
+		db, err := load.OpenReadOnly(ctx, c.cfg.Published)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer db.Close()
+		if n := count(t, db, "SELECT count(*) FROM duckdb_views() WHERE schema_name = 'uv_gp'"); n != 5 {
+			t.Errorf("the published copy has %d uv_gp views after the run, want 5", n)
+		}
+	})
+
 	t.Run("an hourly run keeps analyst as current as core", func(t *testing.T) {
 		gen := t.TempDir()
 		if _, err := synth.Generate(ctx, synth.Options{Dir: gen, Patients: 400, Seed: 11,

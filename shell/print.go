@@ -163,6 +163,24 @@ func jsonValue(v any) any {
 		return json.Number(x.String())
 	case duckdb.UUID:
 		return x.String()
+	case duckdb.Map: // keys of any type: JSON's are text
+		m := make(map[string]any, len(x))
+		for k, val := range x {
+			m[fmt.Sprint(k)] = jsonValue(val)
+		}
+		return m
+	case map[string]any: // a STRUCT
+		m := make(map[string]any, len(x))
+		for k, val := range x {
+			m[k] = jsonValue(val)
+		}
+		return m
+	case []any: // a LIST or ARRAY
+		out := make([]any, len(x))
+		for i, val := range x {
+			out[i] = jsonValue(val)
+		}
+		return out
 	}
 	return v
 }

@@ -44,6 +44,7 @@ func TestSQLFormatsScriptsAndRefusesWrites(t *testing.T) {
 		{"table", "", []string{"sql", "SELECT 1 AS a, 'x y' AS b, DATE '2026-11-01' AS d"}, "a  b    d\n1  x y  2026-11-01\n"},
 		{"csv", "", []string{"sql", "--format", "csv", "SELECT 1 AS a, 'x,y' AS b"}, "a,b\n1,\"x,y\"\n"},
 		{"json", "", []string{"sql", "--format", "json", "SELECT 1 AS a, 'x' AS b, NULL AS c, 2.50::DECIMAL(5,2) AS d"}, "[\n{\"a\":1,\"b\":\"x\",\"c\":null,\"d\":2.5}\n]\n"},
+		{"json of nested values", "", []string{"sql", "--format", "json", "SELECT {'k': [DATE '2026-11-01']} AS s, MAP {1: 'one'} AS m"}, "[\n{\"s\":{\"k\":[\"2026-11-01\"]},\"m\":{\"1\":\"one\"}}\n]\n"},
 		{"json of nothing", "", []string{"sql", "--format", "json", "SELECT 1 AS a WHERE false"}, "[]\n"},
 		{"script from stdin", "SELECT 1 AS a;\n-- a comment; not a statement\nSELECT 'x;y' AS b;\nSELECT 2 AS c", []string{"sql", "--format", "csv"}, "a\n1\nb\nx;y\nc\n2\n"},
 		{"script, table format", "SELECT 1 AS a; SELECT 2 AS b;", []string{"sql"}, "a\n1\n\nb\n2\n"},

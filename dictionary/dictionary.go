@@ -66,8 +66,10 @@ type comment struct {
 }
 
 // Apply writes the descriptions of the tables and views that exist (dictionary/objects.sql)
-// and of their columns as comments. What the dictionary does not describe is left without
-// a comment, for Undescribed (and its test) to find.
+// and of their columns as comments, where the warehouse does not hold them already (each
+// COMMENT is a catalogue write: after an hourly merge only the rebuilt analyst tables need
+// theirs). What the dictionary does not describe is left without a comment, for
+// Undescribed (and its test) to find.
 func (d *Dictionary) Apply(ctx context.Context, conn *sql.Conn) error {
 	objects, err := readObjects(ctx, conn)
 	if err != nil {
@@ -77,12 +79,12 @@ func (d *Dictionary) Apply(ctx context.Context, conn *sql.Conn) error {
 	for _, o := range objects {
 		kind := map[bool]string{false: "TABLE", true: "VIEW"}[o.view]
 		if o.column == "" {
-			if text := d.Table(o.schema, o.table); text != "" {
+			if text := d.Table(o.schema, o.table); text != "" && text != o.comment {
 				comments = append(comments, comment{Kind: kind, Schema: o.schema, Table: o.table, Text: text})
 			}
 			continue
 		}
-		if text := d.Column(o.schema, o.table, o.column); text != "" {
+		if text := d.Column(o.schema, o.table, o.column); text != "" && text != o.comment {
 			comments = append(comments, comment{Schema: o.schema, Table: o.table, Column: o.column, Text: text})
 		}
 	}

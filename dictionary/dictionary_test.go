@@ -74,6 +74,19 @@ func TestApplyAndUndescribed(t *testing.T) {
 	if view != d.Table("uv_gp", "social_care_involvement") || column != "active, suspended or ended." {
 		t.Errorf("the view's comments are %q and %q", view, column)
 	}
+	// A comment that differs from the dictionary is put right by the next Apply.
+	if _, err := conn.ExecContext(ctx, "COMMENT ON COLUMN core.person.nhs_number IS 'stale'"); err != nil {
+		t.Fatal(err)
+	}
+	if err := d.Apply(ctx, conn); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.QueryRow("SELECT comment FROM duckdb_columns() WHERE table_name = 'person' AND column_name = 'nhs_number'").Scan(&column); err != nil {
+		t.Fatal(err)
+	}
+	if column != d.Column("core", "person", "nhs_number") {
+		t.Errorf("core.person.nhs_number's comment is %q after Apply", column)
+	}
 }
 
 // The Markdown page of the fixture, byte for byte (go test ./dictionary -update to rewrite).

@@ -213,7 +213,7 @@ func Run(ctx context.Context, cfg *Config, opt RunOptions) (res RunResult, err e
 			if err != nil {
 				return res, err
 			}
-			if err := load.PublishViews(ctx, conn, key, dict, log); err != nil {
+			if err := load.PublishViews(ctx, conn, key, dict, 0, log); err != nil {
 				return res, err
 			}
 			return res, publish()
@@ -292,7 +292,11 @@ func Run(ctx context.Context, cfg *Config, opt RunOptions) (res RunResult, err e
 	}
 	done := opt.Progress.step("publish: user views, analyst tables, descriptions")
 	start = time.Now()
-	err = load.PublishViews(ctx, conn, analystKey(opt.Getenv, log), dict, log)
+	var batch int64 // a full transform: every analyst table; an hourly merge: those it changed
+	if res.Incremental {
+		batch = res.RunID
+	}
+	err = load.PublishViews(ctx, conn, analystKey(opt.Getenv, log), dict, batch, log)
 	done()
 	if err != nil {
 		return res, err

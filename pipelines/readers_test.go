@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"log/slog"
 	"maps"
+	"os"
+	"path/filepath"
 	"regexp"
 	"slices"
 	"strconv"
@@ -228,6 +230,7 @@ func TestWarehouseReaders(t *testing.T) {
 	})
 
 	t.Run("a warehouse made before the user views gets them from a run with nothing new", func(t *testing.T) {
+		db.Close() // so that the copy the run publishes is opened anew
 		w, err := load.Open(ctx, c.cfg.Warehouse, load.Settings{})
 		if err != nil {
 			t.Fatal(err)
@@ -255,18 +258,26 @@ func TestWarehouseReaders(t *testing.T) {
 	})
 
 	t.Run("an hourly run keeps analyst as current as core", func(t *testing.T) {
+		db.Close() // so that the copy the run publishes is opened anew
 		gen := t.TempDir()
 		if _, err := synth.Generate(ctx, synth.Options{Dir: gen, Patients: 400, Seed: 11,
 			Day: time.Date(2026, 11, 15, 0, 0, 0, 0, time.UTC)}); err != nil {
 			t.Fatal(err)
 		}
 		dropHourly(t, gen, c.dir, hourlyFeeds(t, c.cfg))
-		res, err := pipelines.Run(ctx, c.cfg, pipelines.RunOptions{Job: "hourly", Getenv: env(testSecret)})
+		var logs bytes.Buffer
+		res, err := pipelines.Run(ctx, c.cfg, pipelines.RunOptions{Job: "hourly", Getenv: env(testSecret), Log: slogText(&logs)})
 		if err != nil {
 			t.Fatal(err)
 		}
 		if !res.Incremental {
 			t.Fatal("the hourly run rebuilt instead of merging its batch")
+		}
+		// The hourly feeds bring encounters, diagnoses and people, never medications: that
+		// table is left as it was, the others rebuilt.
+		rebuilt := regexp.MustCompile(`analyst_rebuilt=(\S*)`).FindStringSubmatch(logs.String())
+		if rebuilt == nil || !strings.Contains(rebuilt[1], "encounter") || strings.Contains(rebuilt[1], "medication") {
+			t.Errorf("the hourly run rebuilt analyst tables %q, want encounter but not medication; the log:\n%s", rebuilt, logs.String())
 		}
 		db, err := load.OpenReadOnly(ctx, c.cfg.Published)
 		if err != nil {
@@ -305,7 +316,68 @@ func TestWarehouseReaders(t *testing.T) {
 		if len(got) != len(want) {
 			t.Errorf("analyst.person has %d pseudonyms, core.person %d people", len(got), len(want))
 		}
+
+		// What the hourly run left equals what a full rebuild makes of the same core.
+		hourly := analystFingerprints(t, db)
+		full := filepath.Join(t.TempDir(), "full.duckdb")
+		copyFile(t, c.cfg.Warehouse, full)
+		w, err := load.Open(ctx, full, load.Settings{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer w.Close()
+		conn, err := w.Conn(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer conn.Close()
+		dict, err := dictionary.Load()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := load.PublishViews(ctx, conn, &key, dict, 0, slogText(&bytes.Buffer{})); err != nil {
+			t.Fatal(err)
+		}
+		for table, fp := range analystFingerprints(t, w) {
+			if hourly[table] != fp {
+				t.Errorf("analyst.%s after the hourly run differs from a full rebuild", table)
+			}
+		}
 	})
+}
+
+// analystFingerprints is each analyst table's rows, hashed in order.
+func analystFingerprints(t *testing.T, db interface {
+	QueryRow(string, ...any) *sql.Row
+}) map[string]string {
+	t.Helper()
+	out := map[string]string{}
+	for _, table := range []string{"person", "allergy", "condition", "medication", "encounter", "care_episode"} {
+		out[table] = queryStringRow(t, db, "SELECT md5(string_agg(t::VARCHAR, '\n' ORDER BY t::VARCHAR)) || ':' || count(*) FROM analyst."+table+" t")
+	}
+	return out
+}
+
+func queryStringRow(t *testing.T, db interface {
+	QueryRow(string, ...any) *sql.Row
+}, q string) string {
+	t.Helper()
+	var s sql.NullString
+	if err := db.QueryRow(q).Scan(&s); err != nil {
+		t.Fatalf("%s: %v", q, err)
+	}
+	return s.String
+}
+
+func copyFile(t *testing.T, from, to string) {
+	t.Helper()
+	b, err := os.ReadFile(from)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(to, b, 0o644); err != nil {
+		t.Fatal(err)
+	}
 }
 
 // truthPeople is the generator's truth about who is who, tied to the warehouse's person_ids

@@ -64,3 +64,8 @@ report *ARGS:
 # Build the ccare binary
 build:
     go build -o ccare ./cmd/ccare
+
+# The data dictionary (Markdown and self-contained HTML) from the published copy,
+# e.g. just docs --out docs
+docs *ARGS:
+    go run ./cmd/ccare docs {{ARGS}}

@@ -29,6 +29,12 @@ type community struct {
 
 func newCommunity(t *testing.T, people int, seed int64) *community {
 	t.Helper()
+	return buildCommunity(t, people, seed, pipelines.RunOptions{Job: "nightly"})
+}
+
+// buildCommunity is newCommunity whose first run has the options opt.
+func buildCommunity(t *testing.T, people int, seed int64, opt pipelines.RunOptions) *community {
+	t.Helper()
 	ctx := context.Background()
 	dir := t.TempDir()
 	if _, err := synth.Generate(ctx, synth.Options{Dir: dir, Patients: people, Seed: seed,
@@ -39,7 +45,7 @@ func newCommunity(t *testing.T, people int, seed int64) *community {
 	if err != nil {
 		t.Fatal(err)
 	}
-	res, err := pipelines.Run(ctx, cfg, pipelines.RunOptions{Job: "nightly"})
+	res, err := pipelines.Run(ctx, cfg, opt)
 	if err != nil {
 		t.Fatal(err)
 	}

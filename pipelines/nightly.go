@@ -16,8 +16,10 @@ import (
 	"strings"
 	"time"
 
+	"github.com/bnssg-connecting-care/ccare/dictionary"
 	"github.com/bnssg-connecting-care/ccare/extract"
 	"github.com/bnssg-connecting-care/ccare/load"
+	"github.com/bnssg-connecting-care/ccare/pseudonym"
 	"github.com/bnssg-connecting-care/ccare/reports"
 	"github.com/bnssg-connecting-care/ccare/runlock"
 	sqlfiles "github.com/bnssg-connecting-care/ccare/sql"
@@ -45,6 +47,9 @@ type RunOptions struct {
 	// later), or with TakeSettled loads the rest and leaves that file for the next run.
 	Settle      time.Duration
 	TakeSettled bool
+	// Getenv reads the environment (nil: os.Getenv): the pseudonymisation secret for the
+	// analyst schema comes from there, never from ccare.yaml.
+	Getenv func(string) string
 }
 
 // BusyError is a run that found files still being written.
@@ -93,6 +98,9 @@ func Run(ctx context.Context, cfg *Config, opt RunOptions) (res RunResult, err e
 	}
 	if opt.Job == "" {
 		opt.Job = "nightly"
+	}
+	if opt.Getenv == nil {
+		opt.Getenv = os.Getenv
 	}
 	if !opt.From.IsZero() {
 		opt.Replay = true
@@ -221,6 +229,24 @@ func Run(ctx context.Context, cfg *Config, opt RunOptions) (res RunResult, err e
 		log.Info("nothing new: the warehouse, lake and reports are as the last run left them", "run_id", res.RunID)
 		res.Lake = filepath.Join(cfg.Lake, "current")
 		res.Reports = reports.SummaryPaths(cfg.Reports)
+		// Analyst tables keyed by a secret since withdrawn must not outlive it, a secret
+		// supplied since the last run need not wait for new files to be used, and a
+		// warehouse made before the user views gets them now.
+		key := analystKey(opt.Getenv, log)
+		analyst, userViews, err := load.ReadersState(ctx, conn)
+		if err != nil {
+			return res, err
+		}
+		if (key == nil) == analyst || !userViews {
+			dict, err := dictionary.Load()
+			if err != nil {
+				return res, err
+			}
+			if err := load.PublishViews(ctx, conn, key, dict, 0, log); err != nil {
+				return res, err
+			}
+			return res, publish()
+		}
 		// A run that died between publishing the lake and copying the warehouse left an old copy.
 		if st, err := os.Stat(cfg.Published); err == nil && st.ModTime().After(lastPublished.Time) {
 			return res, finish(nil)
@@ -286,6 +312,25 @@ func Run(ctx context.Context, cfg *Config, opt RunOptions) (res RunResult, err e
 	}
 	log.Info("transform done", "seconds", round(time.Since(start)))
 	res.Rebuilt = true
+
+	// What readers query on top of core: after core is committed, before the lake and
+	// the published copy, so that both show this run's views and analyst tables.
+	dict, err := dictionary.Load()
+	if err != nil {
+		return res, err
+	}
+	done := opt.Progress.step("publish: user views, analyst tables, descriptions")
+	start = time.Now()
+	var batch int64 // a full transform: every analyst table; an hourly merge: those it changed
+	if res.Incremental {
+		batch = res.RunID
+	}
+	err = load.PublishViews(ctx, conn, analystKey(opt.Getenv, log), dict, batch, log)
+	done()
+	if err != nil {
+		return res, err
+	}
+	_ = sqlfiles.Exec(ctx, conn, "ops/step_timing_insert.sql", res.RunID, "publish", "views", time.Since(start).Seconds(), nil)
 	if opt.Replay {
 		if err := sqlfiles.QueryRow(ctx, conn, "ops/quarantined_count.sql", []any{providerList(opt.Providers)}, &res.QuarantinedAfter); err != nil {
 			return res, err
@@ -307,7 +352,7 @@ func Run(ctx context.Context, cfg *Config, opt RunOptions) (res RunResult, err e
 		}
 		return res, publish()
 	}
-	done := opt.Progress.step("publish: Parquet lake")
+	done = opt.Progress.step("publish: Parquet lake")
 	start = time.Now()
 	res.Lake, err = load.PublishLake(ctx, db, cfg.Lake, res.RunID)
 	done()
@@ -329,6 +374,18 @@ func Run(ctx context.Context, cfg *Config, opt RunOptions) (res RunResult, err e
 		return res, err
 	}
 	return res, publish()
+}
+
+// analystKey is the pseudonymisation secret, or nil (with a warning saying why and how to
+// supply it) when there is none: the analyst schema is then not built.
+func analystKey(getenv func(string) string, log *slog.Logger) *pseudonym.Key {
+	key, err := pseudonym.FromEnv(getenv)
+	if err != nil {
+		log.Warn("the analyst schema is not built, and any earlier one is dropped: " + err.Error() +
+			" (the secret is never read from ccare.yaml; keep it the same from run to run so that pseudonyms stay stable)")
+		return nil
+	}
+	return &key
 }
 
 // markInterrupted closes the runs a dead process left 'running'. Only a lock holder may

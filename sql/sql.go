@@ -16,7 +16,7 @@ import (
 	"time"
 )
 
-//go:embed schema/*.sql staging/*/*.sql quality/*.sql identity/*.sql incremental/*.sql core/*.sql ops/*.sql extract/*.sql reports/*.sql templates/*.sql lake/*.sql
+//go:embed schema/*.sql staging/*/*.sql quality/*.sql identity/*.sql incremental/*.sql core/*.sql ops/*.sql extract/*.sql reports/*.sql templates/*.sql lake/*.sql views/*.sql analyst/*.sql dictionary/*.sql shell/*.sql dictionary.yaml
 var files embed.FS
 
 // File returns the text of one embedded SQL file, e.g. File("core/person.sql").

@@ -60,7 +60,7 @@ func newRoot(stdout, stderr io.Writer) *cobra.Command {
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError{err} })
 	root.PersistentFlags().BoolVarP(&g.quiet, "quiet", "q", false, "plain log lines, no progress display")
 	root.PersistentFlags().BoolVarP(&g.verbose, "verbose", "v", false, "also log each SQL step")
-	root.AddCommand(newDemo(g), newGenerate(g), newRun(g), newSQL(g), newQuarantine(g), newLinkage(g), newRuns(g), newSchedule(g), newReport(g), newBench(g))
+	root.AddCommand(newDemo(g), newGenerate(g), newRun(g), newSQL(g), newQuarantine(g), newLinkage(g), newRuns(g), newSchedule(g), newReport(g), newDocs(g), newBench(g))
 	return root
 }
 

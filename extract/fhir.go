@@ -10,6 +10,8 @@ import (
 	"os"
 	"strconv"
 	"strings"
+
+	"github.com/valyala/fastjson"
 )
 
 // FHIR R4 bulk export (NDJSON): one resource per line, a file per resource type. The feed's
@@ -76,6 +78,7 @@ type fhirFile struct {
 	resourceType string
 	line         int64
 	buf          []byte
+	parser       fastjson.Parser
 }
 
 func (f *fhirFile) Header() []string { return f.header }
@@ -143,31 +146,50 @@ func (f *fhirFile) readLine() ([]byte, error) {
 	}
 }
 
-// resource decodes one line and evaluates every locator on it.
+// resource parses one line and evaluates every locator on it. fastjson parses into a tree it
+// reuses from line to line: a FHIR export is millions of lines, and decoding each into Go
+// maps was most of this reader's time.
 func (f *fhirFile) resource(line []byte) ([]string, error) {
-	dec := json.NewDecoder(bytes.NewReader(line))
-	dec.UseNumber() // keep numbers as written: 12.50 stays 12.50
-	var doc any
-	if err := dec.Decode(&doc); err != nil {
-		return nil, fmt.Errorf("not valid JSON: %w", err)
+	doc, err := f.parser.ParseBytes(line)
+	if err != nil {
+		if strings.Contains(err.Error(), "unexpected tail") {
+			return nil, errors.New("more than one JSON value on the line")
+		}
+		return nil, fmt.Errorf("not valid JSON: %s", jsonFault(err))
 	}
-	if dec.More() {
-		return nil, errors.New("more than one JSON value on the line")
-	}
-	obj, ok := doc.(map[string]any)
-	if !ok {
+	if doc.Type() != fastjson.TypeObject {
 		return nil, errors.New("the line is not a JSON object (a FHIR resource)")
 	}
 	if f.resourceType != "" {
-		if rt, _ := obj["resourceType"].(string); rt != f.resourceType {
+		if rt := jsonText(doc.Get("resourceType")); rt != f.resourceType || doc.Get("resourceType").Type() != fastjson.TypeString {
 			return nil, fmt.Errorf("resourceType %q where the feed expects %q", rt, f.resourceType)
 		}
 	}
 	fields := make([]string, len(f.paths))
 	for i, p := range f.paths {
-		fields[i] = jsonText(evalPath(obj, p))
+		fields[i] = jsonText(evalPath(doc, p))
 	}
 	return fields, nil
+}
+
+// jsonFault says in a few words what fastjson found wrong, without its chain of "cannot
+// parse object value: cannot parse array: …": the innermost reason, and where.
+func jsonFault(err error) string {
+	msg := err.Error()
+	msg, tail, _ := strings.Cut(msg, "; unparsed tail: ")
+	if i := strings.LastIndex(msg, ": "); i >= 0 {
+		msg = msg[i+2:]
+	}
+	switch {
+	case tail == `""`:
+		return "unexpected EOF"
+	case tail != "":
+		if len(tail) > 40 {
+			tail = tail[:40] + `…"`
+		}
+		return msg + " at " + tail
+	}
+	return msg
 }
 
 // pathStep is one member of a path, with an optional index or filter on the array it holds.
@@ -234,34 +256,35 @@ func parseJSONPath(s string) ([]pathStep, error) {
 	return steps, nil
 }
 
-func evalPath(v any, path []pathStep) any {
+func evalPath(v *fastjson.Value, path []pathStep) *fastjson.Value {
 	for _, st := range path {
 		obj, ok := firstObject(v)
 		if !ok {
 			return nil
 		}
-		v = obj[st.name]
+		v = obj.Get(st.name)
 		switch {
+		case v == nil:
 		case st.index >= 0:
-			arr, ok := v.([]any)
-			if !ok || st.index >= len(arr) {
+			arr, err := v.Array()
+			if err != nil || st.index >= len(arr) {
 				return nil
 			}
 			v = arr[st.index]
 		case st.filterKey != "":
-			arr, ok := v.([]any)
-			if !ok {
-				arr = []any{v}
+			arr, err := v.Array()
+			if err != nil {
+				arr = []*fastjson.Value{v}
 			}
 			v = nil
 			for _, el := range arr {
-				if m, ok := el.(map[string]any); ok && jsonText(m[st.filterKey]) == st.filterValue {
-					v = m
+				if el.Type() == fastjson.TypeObject && jsonText(el.Get(st.filterKey)) == st.filterValue {
+					v = el
 					break
 				}
 			}
 		}
-		if v == nil {
+		if v == nil || v.Type() == fastjson.TypeNull {
 			return nil
 		}
 	}
@@ -269,31 +292,47 @@ func evalPath(v any, path []pathStep) any {
 }
 
 // firstObject is v as an object, or the first element of an array of them.
-func firstObject(v any) (map[string]any, bool) {
-	if arr, ok := v.([]any); ok {
+func firstObject(v *fastjson.Value) (*fastjson.Value, bool) {
+	if v == nil {
+		return nil, false
+	}
+	if v.Type() == fastjson.TypeArray {
+		arr, _ := v.Array()
 		if len(arr) == 0 {
 			return nil, false
 		}
 		v = arr[0]
 	}
-	m, ok := v.(map[string]any)
-	return m, ok
+	return v, v.Type() == fastjson.TypeObject
 }
 
 // jsonText renders a value for a text field: strings as they are, numbers as written,
-// booleans as true/false, null as empty, objects and arrays as compact JSON.
-func jsonText(v any) string {
-	switch x := v.(type) {
-	case nil:
+// booleans as true/false, null as empty, objects and arrays as compact JSON (members in
+// name order, as encoding/json writes a decoded object: the same text whatever order the
+// source wrote them in).
+func jsonText(v *fastjson.Value) string {
+	if v == nil {
 		return ""
-	case string:
-		return x
-	case json.Number:
-		return x.String()
-	case bool:
-		return strconv.FormatBool(x)
 	}
-	b, err := json.Marshal(v)
+	switch v.Type() {
+	case fastjson.TypeNull:
+		return ""
+	case fastjson.TypeString:
+		return string(v.GetStringBytes())
+	case fastjson.TypeNumber:
+		return string(v.MarshalTo(nil))
+	case fastjson.TypeTrue:
+		return "true"
+	case fastjson.TypeFalse:
+		return "false"
+	}
+	var x any
+	dec := json.NewDecoder(bytes.NewReader(v.MarshalTo(nil)))
+	dec.UseNumber()
+	if err := dec.Decode(&x); err != nil {
+		return ""
+	}
+	b, err := json.Marshal(x)
 	if err != nil {
 		return ""
 	}

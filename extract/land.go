@@ -166,10 +166,19 @@ func land(ctx context.Context, conn *sql.Conn, t Target, f File, batchID int64, 
 		if last != nil && res.Status == "loaded" {
 			res.AddedColumns = newColumns(header, last)
 		}
-		for _, q := range quarantined {
-			if err := sqlfiles.Exec(ctx, conn, "extract/quarantine_insert.sql", q.rule, q.reason, t.Provider, t.Feed,
-				f.SHA256, f.Name, q.rowNumber, q.line, batchID, q.record); err != nil {
-				return fmt.Errorf("quarantine %s line %d: %w", f.Path, q.line, err)
+		const perStatement = 500
+		for start := 0; start < len(quarantined); start += perStatement {
+			batch := quarantined[start:min(start+perStatement, len(quarantined))]
+			stmt, err := sqlfiles.Render("templates/quarantine_insert_extract.sql", map[string]any{"Rows": batch})
+			if err != nil {
+				return err
+			}
+			args := make([]any, 0, 10*len(batch))
+			for _, q := range batch {
+				args = append(args, q.rule, q.reason, t.Provider, t.Feed, f.SHA256, f.Name, q.rowNumber, q.line, batchID, q.record)
+			}
+			if _, err := conn.ExecContext(ctx, stmt, args...); err != nil {
+				return fmt.Errorf("quarantine %s lines %d–%d: %w", f.Path, batch[0].line, batch[len(batch)-1].line, err)
 			}
 		}
 		res.RowsQuarantined = int64(len(quarantined))

@@ -13,6 +13,7 @@ import (
 	"log/slog"
 	"os"
 	"os/signal"
+	"runtime/pprof"
 	"syscall"
 
 	"github.com/spf13/cobra"
@@ -60,6 +61,31 @@ func newRoot(stdout, stderr io.Writer) *cobra.Command {
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError{err} })
 	root.PersistentFlags().BoolVarP(&g.quiet, "quiet", "q", false, "plain log lines, no progress display")
 	root.PersistentFlags().BoolVarP(&g.verbose, "verbose", "v", false, "also log each SQL step")
+	// For finding where a run's Go time goes (go tool pprof FILE); DuckDB's own time is in
+	// ops.step_timings and EXPLAIN ANALYZE.
+	var cpuProfile string
+	root.PersistentFlags().StringVar(&cpuProfile, "cpuprofile", "", "write a Go CPU profile of the command to this file")
+	var stopProfile func()
+	root.PersistentPreRunE = func(*cobra.Command, []string) error {
+		if cpuProfile == "" {
+			return nil
+		}
+		f, err := os.Create(cpuProfile)
+		if err != nil {
+			return err
+		}
+		if err := pprof.StartCPUProfile(f); err != nil {
+			f.Close()
+			return err
+		}
+		stopProfile = func() { pprof.StopCPUProfile(); f.Close() }
+		return nil
+	}
+	root.PersistentPostRun = func(*cobra.Command, []string) {
+		if stopProfile != nil {
+			stopProfile()
+		}
+	}
 	root.AddCommand(newDemo(g), newGenerate(g), newRun(g), newSQL(g), newQuarantine(g), newLinkage(g), newRuns(g), newSchedule(g), newReport(g), newDocs(g), newBench(g))
 	return root
 }

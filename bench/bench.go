@@ -21,6 +21,9 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/goccy/go-yaml"
+	"github.com/goccy/go-yaml/parser"
+
 	"github.com/bnssg-connecting-care/ccare/pipelines"
 )
 
@@ -30,7 +33,10 @@ type Options struct {
 	People     []int  // sizes, smallest first
 	HourlyRuns int    // hourly runs of 1% new data after the nightly (median reported)
 	Exe        string // the ccare binary the steps run as
-	Log        *slog.Logger
+	// MemoryLimit, if set, is the configuration's duckdb.memory_limit for the runs (e.g.
+	// "2.5GB"): how a deployment on a small machine would run.
+	MemoryLimit string
+	Log         *slog.Logger
 }
 
 // Step is one measured step.
@@ -136,7 +142,11 @@ func runSize(ctx context.Context, opt Options, people int) ([]Step, error) {
 		return steps, err
 	}
 	config := filepath.Join(work, "ccare.yaml")
-	if err := os.WriteFile(config, pipelines.DemoConfigYAML(), 0o644); err != nil {
+	text, err := configText(opt.MemoryLimit)
+	if err != nil {
+		return steps, err
+	}
+	if err := os.WriteFile(config, text, 0o644); err != nil {
 		return steps, err
 	}
 
@@ -326,4 +336,24 @@ func copyTree(src, dst string) error {
 		}
 		return os.Chtimes(out, info.ModTime(), info.ModTime())
 	})
+}
+
+// configText is the demo configuration, with duckdb.memory_limit set when limit is.
+func configText(limit string) ([]byte, error) {
+	text := pipelines.DemoConfigYAML()
+	if limit == "" {
+		return text, nil
+	}
+	file, err := parser.ParseBytes(text, parser.ParseComments)
+	if err != nil {
+		return nil, err
+	}
+	path, err := yaml.PathString("$.duckdb.memory_limit")
+	if err != nil {
+		return nil, err
+	}
+	if err := path.ReplaceWithReader(file, strings.NewReader(strconv.Quote(limit))); err != nil {
+		return nil, fmt.Errorf("set duckdb.memory_limit: %w", err)
+	}
+	return []byte(file.String()), nil
 }

@@ -5,6 +5,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/bnssg-connecting-care/ccare/pipelines"
 )
 
 func TestChecks(t *testing.T) {
@@ -59,5 +61,19 @@ func TestCut(t *testing.T) {
 	n, err = cutMLLP(mllp, filepath.Join(dir, "c.mllp"), 1, 1)
 	if b, _ := os.ReadFile(filepath.Join(dir, "c.mllp")); err != nil || n != 1 || string(b) != "\x0bMSH|2\r\x1c\r" {
 		t.Errorf("cutMLLP: %d %v %q", n, err, b)
+	}
+}
+
+func TestConfigTextSetsTheMemoryLimit(t *testing.T) {
+	text, err := configText("2.5GB")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(text), `memory_limit: "2.5GB"`) || !strings.Contains(string(text), "providers:") {
+		t.Errorf("the limit is not set, or the rest is lost:\n%.600s", text)
+	}
+	cfg, err := pipelines.ParseConfig("ccare.yaml", text, t.TempDir())
+	if err != nil || cfg.DuckDB.MemoryLimit != "2.5GB" || len(cfg.Providers) != 10 {
+		t.Errorf("the configuration written: %v, %+v", err, cfg)
 	}
 }

@@ -13,7 +13,7 @@ import (
 )
 
 func newBench(g *globals) *cobra.Command {
-	var dir, out, sizes string
+	var dir, out, sizes, memoryLimit string
 	var hourlyRuns int
 	cmd := &cobra.Command{
 		Use:   "bench",
@@ -47,7 +47,7 @@ also written in Go's benchmark format (compare two runs with benchstat).`,
 				return err
 			}
 			log, _ := g.logger()
-			res, err := bench.Run(cmd.Context(), bench.Options{Dir: dir, People: people, HourlyRuns: hourlyRuns, Exe: exe, Log: log})
+			res, err := bench.Run(cmd.Context(), bench.Options{Dir: dir, People: people, HourlyRuns: hourlyRuns, Exe: exe, MemoryLimit: memoryLimit, Log: log})
 			if werr := res.WriteTable(g.stdout, bench.DefaultTargets); werr != nil && err == nil {
 				err = werr
 			}
@@ -67,6 +67,7 @@ also written in Go's benchmark format (compare two runs with benchstat).`,
 	cmd.Flags().StringVarP(&dir, "dir", "d", filepath.Join(os.TempDir(), "ccare-bench"), "where the communities are generated and kept")
 	cmd.Flags().StringVarP(&out, "out", "o", "", "results file (default: DIR/results-<start time>.txt)")
 	cmd.Flags().IntVar(&hourlyRuns, "hourly-runs", 3, "hourly runs of 1% new data after the nightly")
+	cmd.Flags().StringVar(&memoryLimit, "memory-limit", "", "duckdb.memory_limit for the runs, e.g. 2.5GB (default: DuckDB's, 80% of RAM)")
 	cmd.AddCommand(newBenchFloor())
 	return cmd
 }

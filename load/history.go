@@ -100,7 +100,17 @@ func mergeHistory(ctx context.Context, conn *sql.Conn, t HistoryTable, runID int
 			hashed = append(hashed, "c."+sqlfiles.Ident(c.name))
 		}
 	}
-	return execTemplate(ctx, conn, "templates/history_merge.sql", map[string]any{
+	name := "templates/history_merge.sql"
+	if !touched {
+		n, err := TableRows(ctx, conn, "history", t.Name+"_version")
+		if err != nil {
+			return err
+		}
+		if n == 0 {
+			name = "templates/history_first.sql"
+		}
+	}
+	return execTemplate(ctx, conn, name, map[string]any{
 		"Table": t.Name, "Key": t.Key, "Hashed": hashed, "Touched": touched,
 		"Run": runID, "Now": now.UTC().Format("2006-01-02 15:04:05.999999+00"),
 	})

@@ -157,12 +157,19 @@ func runQuality(ctx context.Context, conn *sql.Conn, rawTables []RawTable, batch
 		return err
 	}
 	source := map[bool]string{false: "quality_check", true: "quality_check_rows"}[batch != 0]
-	applyText, err := sqlfiles.Render("templates/quality_apply.sql", map[string]any{"Materialize": batch != 0, "Source": source})
-	if err != nil {
-		return err
+	var applyText [2]string // without, with the rule file's own quality_counts
+	for i := range applyText {
+		applyText[i], err = sqlfiles.Render("templates/quality_apply.sql", map[string]any{"Materialize": batch != 0, "Source": source, "Counts": i == 1})
+		if err != nil {
+			return err
+		}
 	}
 	apply := func(name string, start time.Time) error {
-		if _, err := conn.ExecContext(ctx, applyText); err != nil {
+		var counts bool
+		if err := sqlfiles.QueryRow(ctx, conn, "ops/temp_view_exists.sql", []any{"quality_counts"}, &counts); err != nil {
+			return err
+		}
+		if _, err := conn.ExecContext(ctx, applyText[map[bool]int{false: 0, true: 1}[counts]]); err != nil {
 			return fmt.Errorf("%s: templates/quality_apply.sql: %w", name, err)
 		}
 		done(name, time.Since(start).Seconds())

@@ -15,6 +15,15 @@ INSERT OR REPLACE INTO quality.rules (rule_id, category, entity, severity, thres
     ('DAT-004', 'plausibility', 'any',    'error',   0.01, 'An end is before its start: discharge before admission, a course or package ending before it begins, a problem resolved before onset.'),
     ('PLA-001', 'plausibility', 'person', 'warning', 0.01, 'The birth date makes the person younger than 0 or older than 120 years on the day the file was received.');
 
+-- The birth date each provider holds for its local id: from its latest record that has one.
+-- Keyed by a 64-bit hash of (provider, id), as in 80_relationships.sql: eight-byte keys keep
+-- millions of local ids within a small memory limit. Made once for the checks and the counts.
+CREATE OR REPLACE TEMP TABLE quality_born AS
+SELECT hash(_provider, local_id) AS id_hash, arg_max(birth_date, record_order(_file_id, _row_number)) AS birth_date
+FROM staging.person_record
+WHERE birth_date IS NOT NULL AND local_id IS NOT NULL
+GROUP BY ALL;
+
 CREATE OR REPLACE TEMP VIEW quality_check AS
 WITH dates AS (
     -- day: the calendar day of the value, in UK local time for timestamps
@@ -33,15 +42,7 @@ WITH dates AS (
 dated AS (
     SELECT d.*, f.received_at FROM dates d JOIN ops.file_ledger f ON f.file_id = d._file_id
 ),
--- the birth date each provider holds for its local id: from its latest record that has one.
--- Keyed by a 64-bit hash of (provider, id), as in 80_relationships.sql: eight-byte keys keep
--- millions of local ids within a small memory limit.
-born AS (
-    SELECT hash(_provider, local_id) AS id_hash, arg_max(birth_date, record_order(_file_id, _row_number)) AS birth_date
-    FROM staging.person_record
-    WHERE birth_date IS NOT NULL AND local_id IS NOT NULL
-    GROUP BY ALL
-),
+born AS (SELECT * FROM quality_born),
 spans AS (
     SELECT 'admission' AS start_name, 'discharge' AS end_name, start_raw, end_raw, start_at < end_at OR start_at = end_at AS ordered,
            _provider, _feed, _file_id, _file_sha256, _row_number, _line, _batch_id
@@ -81,3 +82,58 @@ SELECT 'PLA-001', _provider, _feed, _file_id, _file_sha256, _row_number, _line, 
        format('birth date {} on line {} gives an age of {} years', raw, _line,
               date_sub('year', day, CAST(received_at AS DATE)))
 FROM dated WHERE field = 'birth_date' AND value IS NOT NULL;
+
+-- The rows each rule looks at, counted once per source row however many of its dates the
+-- rule checks, and however many staging tables the row feeds (an ED attendance is a person
+-- record and an encounter): templates/quality_apply.sql takes these counts instead of
+-- de-duplicating the checks above, one row per date, which at a million people is tens of
+-- millions of rows to de-duplicate. Each condition is the one above, for any of the row's
+-- dates: DAT-001 a date present as text; DAT-002 an event date or birth date that parsed;
+-- DAT-003 an event date that parsed, of a local id whose provider holds its birth date;
+-- DAT-004 both ends of a span; PLA-001 a birth date that parsed. pipelines/quality_test.go
+-- checks that they agree with the de-duplicated checks.
+CREATE OR REPLACE TEMP VIEW quality_counts AS
+WITH looked AS (
+    SELECT _provider, _file_id, _row_number,
+           birth_date_raw IS NOT NULL AS any_raw, birth_date IS NOT NULL AS dated, false AS event,
+           NULL::VARCHAR AS local_patient_id, false AS span, birth_date IS NOT NULL AS birth
+    FROM staging.person_record
+    UNION ALL SELECT _provider, _file_id, _row_number, recorded_date_raw IS NOT NULL, recorded_date IS NOT NULL,
+           recorded_date IS NOT NULL, local_patient_id, false, false FROM staging.allergy
+    UNION ALL SELECT _provider, _file_id, _row_number, onset_date_raw IS NOT NULL OR abatement_date_raw IS NOT NULL,
+           onset_date IS NOT NULL OR abatement_date IS NOT NULL, onset_date IS NOT NULL OR abatement_date IS NOT NULL,
+           local_patient_id, onset_date IS NOT NULL AND abatement_date IS NOT NULL, false FROM staging.condition
+    UNION ALL SELECT _provider, _file_id, _row_number, start_date_raw IS NOT NULL OR end_date_raw IS NOT NULL,
+           start_date IS NOT NULL, start_date IS NOT NULL,
+           local_patient_id, start_date IS NOT NULL AND end_date IS NOT NULL, false FROM staging.medication
+    UNION ALL SELECT _provider, _file_id, _row_number, start_raw IS NOT NULL OR end_raw IS NOT NULL,
+           start_at IS NOT NULL, start_at IS NOT NULL,
+           local_patient_id, start_at IS NOT NULL AND end_at IS NOT NULL, false FROM staging.encounter
+    UNION ALL SELECT _provider, _file_id, _row_number, start_date_raw IS NOT NULL OR end_date_raw IS NOT NULL,
+           start_date IS NOT NULL, start_date IS NOT NULL,
+           local_patient_id, start_date IS NOT NULL AND end_date IS NOT NULL, false FROM staging.care_episode
+),
+per_row AS (
+    -- Two integers per source row: a far smaller aggregate than the checks' rule, provider,
+    -- file and row for every date.
+    SELECT any_value(l._provider) AS _provider,
+           bool_or(l.any_raw) AS any_raw, bool_or(l.dated) AS dated,
+           bool_or(l.event AND hash(l._provider, l.local_patient_id) IN (SELECT id_hash FROM quality_born)) AS born_event,
+           bool_or(l.span) AS span, bool_or(l.birth) AS birth
+    FROM looked l
+    SEMI JOIN ops.file_ledger f ON f.file_id = l._file_id
+    GROUP BY l._file_id, l._row_number
+),
+counted AS (
+    SELECT _provider,
+           count(*) FILTER (WHERE any_raw)    AS dat001,
+           count(*) FILTER (WHERE dated)      AS dat002,
+           count(*) FILTER (WHERE born_event) AS dat003,
+           count(*) FILTER (WHERE span)       AS dat004,
+           count(*) FILTER (WHERE birth)      AS pla001
+    FROM per_row
+    GROUP BY _provider
+)
+SELECT rule_id, _provider, checked
+FROM counted
+UNPIVOT (checked FOR rule_id IN (dat001 AS 'DAT-001', dat002 AS 'DAT-002', dat003 AS 'DAT-003', dat004 AS 'DAT-004', pla001 AS 'PLA-001'));

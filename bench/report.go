@@ -3,6 +3,8 @@ package bench
 import (
 	"fmt"
 	"io"
+	"os"
+	"path/filepath"
 	"runtime"
 	"strings"
 	"text/tabwriter"
@@ -112,4 +114,26 @@ func (r Result) WriteBenchfmt(w io.Writer) error {
 			s.People, name, int64(s.Seconds*1e9), s.RowsPerSecond(), s.Rows, s.PeakRSS>>20)
 	}
 	return nil
+}
+
+// SaveBenchfmt writes WriteBenchfmt's text to path, through a file beside it renamed over
+// it, so that a run stopped half way leaves no half-written results to compare against.
+func (r Result) SaveBenchfmt(path string) error {
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		return err
+	}
+	tmp := filepath.Join(filepath.Dir(path), ".writing-"+filepath.Base(path))
+	f, err := os.Create(tmp)
+	if err != nil {
+		return err
+	}
+	defer os.Remove(tmp)
+	if err := r.WriteBenchfmt(f); err != nil {
+		f.Close()
+		return err
+	}
+	if err := f.Close(); err != nil {
+		return err
+	}
+	return os.Rename(tmp, path)
 }

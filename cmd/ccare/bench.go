@@ -55,7 +55,7 @@ also written in Go's benchmark format (compare two runs with benchstat).`,
 				out = filepath.Join(dir, "results-"+res.Started.Format("20060102T150405")+".txt")
 			}
 			if len(res.Steps) > 0 {
-				if werr := writeFileAtomic(out, func(f *os.File) error { return res.WriteBenchfmt(f) }); werr != nil && err == nil {
+				if werr := res.SaveBenchfmt(out); werr != nil && err == nil {
 					err = werr
 				}
 				fmt.Fprintf(g.stdout, "\nResults (Go benchmark format, for benchstat): %s\n", out)
@@ -96,24 +96,4 @@ func newBenchFloor() *cobra.Command {
 	cmd.Flags().StringVar(&part, "part", bench.PartDuckDB, "duckdb or go")
 	cmd.Flags().StringVar(&rowsTo, "rows-to", "", "file to write the rows read to")
 	return cmd
-}
-
-// writeFileAtomic writes path through a temporary file renamed over it.
-func writeFileAtomic(path string, write func(*os.File) error) error {
-	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-		return err
-	}
-	f, err := os.CreateTemp(filepath.Dir(path), ".tmp-*")
-	if err != nil {
-		return err
-	}
-	defer os.Remove(f.Name())
-	if err := write(f); err != nil {
-		f.Close()
-		return err
-	}
-	if err := f.Close(); err != nil {
-		return err
-	}
-	return os.Rename(f.Name(), path)
 }

@@ -66,7 +66,7 @@ func BenchmarkHL7v2(b *testing.B) {
 		resetPeakRSS(b)
 		b.StartTimer()
 		start := time.Now()
-		res, err := extract.Land(ctx, conn, t, file, 1, nil)
+		res, err := extract.Land(ctx, conn, t, file, 1, 1, nil)
 		elapsed := time.Since(start)
 		b.StopTimer()
 		if err != nil {

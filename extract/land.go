@@ -116,18 +116,30 @@ func EnsureRawTable(ctx context.Context, conn *sql.Conn, t Target) error {
 // of the file is in the warehouse or none of it is. A file whose header lacks a mapped
 // column is rejected as a whole (ledger status 'rejected', nothing landed) and tried again
 // on the next run; the error return is kept for failures of the warehouse itself.
-func Land(ctx context.Context, conn *sql.Conn, t Target, f File, batchID int64, onRows func(n int64)) (res Landed, err error) {
-	return land(ctx, conn, t, f, batchID, onRows, false)
+//
+// fileID is the file's id in the ledger (NextFileID): handed out by the caller, so that
+// files can land side by side on separate connections, each in its own transaction,
+// and still be numbered in the order they were found.
+func Land(ctx context.Context, conn *sql.Conn, t Target, f File, fileID, batchID int64, onRows func(n int64)) (res Landed, err error) {
+	return land(ctx, conn, t, f, fileID, batchID, onRows, false)
+}
+
+// NextFileID is the first ledger id not yet used.
+func NextFileID(ctx context.Context, conn *sql.Conn) (int64, error) {
+	var id int64
+	err := sqlfiles.QueryRow(ctx, conn, "extract/ledger_next_file_id.sql", nil, &id)
+	return id, err
 }
 
 // Reland lands a file that is already loaded again, in place of its earlier reading: its raw
 // rows, extract-stage quarantine and ledger entry are replaced in the same transaction, so
 // that a replay after a fix never leaves the file half there or counted twice.
-func Reland(ctx context.Context, conn *sql.Conn, t Target, f File, batchID int64, onRows func(n int64)) (res Landed, err error) {
-	return land(ctx, conn, t, f, batchID, onRows, true)
+func Reland(ctx context.Context, conn *sql.Conn, t Target, f File, fileID, batchID int64, onRows func(n int64)) (res Landed, err error) {
+	return land(ctx, conn, t, f, fileID, batchID, onRows, true)
 }
 
-func land(ctx context.Context, conn *sql.Conn, t Target, f File, batchID int64, onRows func(n int64), replace bool) (res Landed, err error) {
+func land(ctx context.Context, conn *sql.Conn, t Target, f File, fileID, batchID int64, onRows func(n int64), replace bool) (res Landed, err error) {
+	res.FileID = fileID
 	err = sqlfiles.InTransaction(ctx, conn, func() error {
 		if replace {
 			stmt, err := sqlfiles.Render("templates/raw_forget_file.sql", map[string]any{"Table": t.RawTable()})
@@ -144,9 +156,6 @@ func land(ctx context.Context, conn *sql.Conn, t Target, f File, batchID int64, 
 			}
 		}
 		if err := sqlfiles.Exec(ctx, conn, "extract/ledger_forget_rejected.sql", t.Provider, t.Feed, f.SHA256); err != nil {
-			return err
-		}
-		if err := sqlfiles.QueryRow(ctx, conn, "extract/ledger_next_file_id.sql", nil, &res.FileID); err != nil {
 			return err
 		}
 		last, err := lastHeader(ctx, conn, t)

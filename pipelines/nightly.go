@@ -1,6 +1,7 @@
 package pipelines
 
 import (
+	"cmp"
 	"context"
 	"crypto/sha256"
 	"database/sql"
@@ -11,9 +12,11 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"sort"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/bnssg-connecting-care/ccare/dictionary"
@@ -24,6 +27,7 @@ import (
 	"github.com/bnssg-connecting-care/ccare/runlock"
 	sqlfiles "github.com/bnssg-connecting-care/ccare/sql"
 	"github.com/bnssg-connecting-care/ccare/transform"
+	"golang.org/x/sync/errgroup"
 )
 
 // RunOptions choose what a run does and how it reports progress.
@@ -217,7 +221,7 @@ func Run(ctx context.Context, cfg *Config, opt RunOptions) (res RunResult, err e
 		return res, err
 	}
 	landedProviders := map[string]bool{} // provider ids and raw table names that landed rows
-	landed, err := landAll(ctx, conn, cfg, opt, res.RunID, replay, log, &res, landedProviders)
+	landed, err := landAll(ctx, db, conn, cfg, opt, res.RunID, replay, log, &res, landedProviders)
 	if err != nil {
 		return res, err
 	}
@@ -501,7 +505,7 @@ func busyFiles(cfg *Config, opt RunOptions, now time.Time) ([]string, error) {
 
 // landAll finds every new file of the run's feeds and lands each in its own transaction.
 // It returns how many were loaded.
-func landAll(ctx context.Context, conn *sql.Conn, cfg *Config, opt RunOptions, runID int64, replay map[string]bool, log *slog.Logger, res *RunResult, providers map[string]bool) (int, error) {
+func landAll(ctx context.Context, db *sql.DB, conn *sql.Conn, cfg *Config, opt RunOptions, runID int64, replay map[string]bool, log *slog.Logger, res *RunResult, providers map[string]bool) (int, error) {
 	var todo []pending
 	var totalBytes int64
 	for _, p := range cfg.Providers {
@@ -568,46 +572,130 @@ func landAll(ctx context.Context, conn *sql.Conn, cfg *Config, opt RunOptions, r
 		}
 	}
 	opt.Progress.start(totalBytes, len(todo))
+	defer opt.Progress.finish()
+	if len(todo) == 0 {
+		return 0, nil
+	}
+	first, err := extract.NextFileID(ctx, conn)
+	if err != nil {
+		return 0, err
+	}
+	landed, err := landConcurrently(ctx, db, conn, todo, first, runID, opt.Progress, log)
+	// Results are taken in the order the files were found, whatever order they finished in,
+	// so that what a run reports does not depend on scheduling.
 	loaded := 0
-	for i, pf := range todo {
+	for i, l := range landed {
+		if l == nil {
+			continue
+		}
+		pf := todo[i]
 		label := fmt.Sprintf("%s/%s %s", pf.target.Provider, pf.target.Feed, pf.file.Name)
-		opt.Progress.file(i+1, label)
-		start := time.Now()
-		land := extract.Land
-		if pf.again {
-			land = extract.Reland
-		}
-		l, err := land(ctx, conn, pf.target, pf.file, runID, opt.Progress.rows)
-		if err != nil {
-			return loaded, err
-		}
 		if pf.again {
 			res.Replayed++
 		}
-		opt.Progress.bytes(pf.file.Size)
 		if l.Status == "rejected" {
 			res.FilesRejected++
 			res.Rejected = append(res.Rejected, l.Message)
-			log.Warn("file rejected (it will be tried again on the next run)", "file", pf.file.Path, "reason", l.Message)
 			continue
 		}
 		if len(l.AddedColumns) > 0 {
 			res.Drift = append(res.Drift, fmt.Sprintf("%s: new column(s) %s, kept in raw.%s._extra",
 				label, strings.Join(l.AddedColumns, ", "), pf.target.RawTable()))
-			log.Warn("schema drift: the file has columns the feed's last loaded file did not (kept in _extra, not mapped)",
-				"file", label, "columns", strings.Join(l.AddedColumns, ","))
 		}
 		loaded++
 		res.FilesNew++
 		providers[pf.target.Provider] = true
 		providers[pf.target.RawTable()] = true
-		_ = sqlfiles.Exec(ctx, conn, "ops/step_timing_insert.sql", runID, "extract", label, time.Since(start).Seconds(), l.RowsRead)
-		log.Info("file landed", "file", label, "rows", l.RowsRead, "quarantined", l.RowsQuarantined,
-			"seconds", round(time.Since(start)))
 	}
-	opt.Progress.finish()
-	return loaded, nil
+	return loaded, err
 }
+
+// landConcurrently lands the files, each in its own transaction, on up to one connection per
+// core: parsing a file is Go work on one core, so two files land in about the time of one.
+// A raw table's files land one after another on one connection, in the order found (a
+// replay deletes a file's earlier rows from its table; a later file of a feed may add
+// columns the earlier one did not have), and the largest tables start first so that the
+// connections finish together. The main connection is one of them. The result for todo[i] is
+// landed[i], nil for a file not landed because another failed first.
+func landConcurrently(ctx context.Context, db *sql.DB, main *sql.Conn, todo []pending, firstID, runID int64, progress *Progress, log *slog.Logger) ([]*extract.Landed, error) {
+	type group struct {
+		files []int // indexes into todo, in order
+		bytes int64
+	}
+	var groups []*group
+	byTable := map[string]*group{}
+	for i, pf := range todo {
+		g := byTable[pf.target.RawTable()]
+		if g == nil {
+			g = &group{}
+			byTable[pf.target.RawTable()] = g
+			groups = append(groups, g)
+		}
+		g.files = append(g.files, i)
+		g.bytes += pf.file.Size
+	}
+	slices.SortStableFunc(groups, func(a, b *group) int { return cmp.Compare(b.bytes, a.bytes) })
+	queue := make(chan *group, len(groups))
+	for _, g := range groups {
+		queue <- g
+	}
+	close(queue)
+
+	landed := make([]*extract.Landed, len(todo))
+	var started atomic.Int64
+	eg, ctx := errgroup.WithContext(ctx)
+	workers := min(runtime.NumCPU(), len(groups), maxLandingConnections)
+	for w := range workers {
+		eg.Go(func() error {
+			conn := main
+			if w > 0 {
+				var err error
+				if conn, err = db.Conn(ctx); err != nil {
+					return err
+				}
+				defer conn.Close()
+			}
+			for g := range queue {
+				for _, i := range g.files {
+					if err := ctx.Err(); err != nil {
+						return err
+					}
+					pf := todo[i]
+					label := fmt.Sprintf("%s/%s %s", pf.target.Provider, pf.target.Feed, pf.file.Name)
+					progress.file(int(started.Add(1)), label)
+					start := time.Now()
+					land := extract.Land
+					if pf.again {
+						land = extract.Reland
+					}
+					l, err := land(ctx, conn, pf.target, pf.file, firstID+int64(i), runID, progress.rows)
+					if err != nil {
+						return err
+					}
+					landed[i] = &l
+					progress.bytes(pf.file.Size)
+					switch {
+					case l.Status == "rejected":
+						log.Warn("file rejected (it will be tried again on the next run)", "file", pf.file.Path, "reason", l.Message)
+						continue
+					case len(l.AddedColumns) > 0:
+						log.Warn("schema drift: the file has columns the feed's last loaded file did not (kept in _extra, not mapped)",
+							"file", label, "columns", strings.Join(l.AddedColumns, ","))
+					}
+					_ = sqlfiles.Exec(ctx, conn, "ops/step_timing_insert.sql", runID, "extract", label, time.Since(start).Seconds(), l.RowsRead)
+					log.Info("file landed", "file", label, "rows", l.RowsRead, "quarantined", l.RowsQuarantined,
+						"seconds", round(time.Since(start)))
+				}
+			}
+			return nil
+		})
+	}
+	return landed, eg.Wait()
+}
+
+// maxLandingConnections bounds how many files land at once: beyond a few, the files contend
+// for the disk and DuckDB's commit, and each connection's appender holds its own buffers.
+const maxLandingConnections = 4
 
 // describe hashes a file and notes its size and modification time (when it was received).
 func describe(path string) (extract.File, error) {

@@ -3,6 +3,7 @@ package pipelines
 import (
 	"fmt"
 	"io"
+	"sync"
 	"time"
 
 	"github.com/schollz/progressbar/v3"
@@ -10,7 +11,9 @@ import (
 
 // Progress draws the run's progress on a terminal. A nil *Progress draws nothing: the CLI
 // passes nil with --quiet or when stderr is not a terminal, where the logs say it all.
+// Files land on several connections at once: the methods may be called concurrently.
 type Progress struct {
+	mu    sync.Mutex
 	w     io.Writer
 	bar   *progressbar.ProgressBar
 	files int
@@ -22,7 +25,12 @@ type Progress struct {
 func NewProgress(w io.Writer) *Progress { return &Progress{w: w} }
 
 func (p *Progress) start(totalBytes int64, files int) {
-	if p == nil || files == 0 {
+	if p == nil {
+		return
+	}
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if files == 0 {
 		return
 	}
 	p.files = files
@@ -36,7 +44,12 @@ func (p *Progress) start(totalBytes int64, files int) {
 }
 
 func (p *Progress) file(i int, label string) {
-	if p == nil || p.bar == nil {
+	if p == nil {
+		return
+	}
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.bar == nil {
 		return
 	}
 	p.label, p.rowsN = fmt.Sprintf("[%d/%d] %s", i, p.files, label), 0
@@ -44,7 +57,12 @@ func (p *Progress) file(i int, label string) {
 }
 
 func (p *Progress) rows(n int64) {
-	if p == nil || p.bar == nil {
+	if p == nil {
+		return
+	}
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.bar == nil {
 		return
 	}
 	p.rowsN += n
@@ -52,14 +70,24 @@ func (p *Progress) rows(n int64) {
 }
 
 func (p *Progress) bytes(n int64) {
-	if p == nil || p.bar == nil {
+	if p == nil {
+		return
+	}
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.bar == nil {
 		return
 	}
 	_ = p.bar.Add64(n)
 }
 
 func (p *Progress) finish() {
-	if p == nil || p.bar == nil {
+	if p == nil {
+		return
+	}
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.bar == nil {
 		return
 	}
 	_ = p.bar.Finish()

@@ -245,11 +245,11 @@ func tppColumn(t *testing.T, cfg *pipelines.Config, name string) *string {
 	return nil
 }
 
-// TestDateRulesCountTheRowsTheyCheck: quality/30_dates.sql counts the source rows each date
-// rule looks at itself (quality_counts, so that the nightly job need not de-duplicate tens of
-// millions of checks); its counts equal the de-duplicated checks', rule by rule and provider
+// TestRuleFilesCountTheRowsTheyCheck: the rule files that count the source rows each rule
+// looks at themselves (quality_counts, so that the nightly job need not de-duplicate tens of
+// millions of checks) count what the de-duplicated checks count, rule by rule and provider
 // by provider, on a generated community with every habit.
-func TestDateRulesCountTheRowsTheyCheck(t *testing.T) {
+func TestRuleFilesCountTheRowsTheyCheck(t *testing.T) {
 	c := newCommunity(t, 400, 7)
 	ctx := context.Background()
 	db, err := load.Open(ctx, c.cfg.Warehouse, load.Settings{})
@@ -262,37 +262,48 @@ func TestDateRulesCountTheRowsTheyCheck(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer conn.Close()
-	if err := sqlfiles.Exec(ctx, conn, "quality/30_dates.sql"); err != nil {
-		t.Fatal(err)
-	}
-	rows, err := conn.QueryContext(ctx, `
-		SELECT coalesce(c.rule_id, d.rule_id), coalesce(c._provider, d._provider), coalesce(c.checked, 0), coalesce(d.n, 0)
-		FROM (FROM quality_counts WHERE checked > 0) c
-		FULL JOIN (SELECT rule_id, _provider, count(*) AS n
-		           FROM (SELECT DISTINCT rule_id, _provider, _file_id, _row_number FROM quality_check)
-		           GROUP BY ALL) d USING (rule_id, _provider)
-		ORDER BY 1, 2`)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer rows.Close()
-	pairs, rules := 0, map[string]bool{}
-	for rows.Next() {
-		var rule, provider string
-		var counted, checked int64
-		if err := rows.Scan(&rule, &provider, &counted, &checked); err != nil {
-			t.Fatal(err)
-		}
-		pairs++
-		rules[rule] = true
-		if counted != checked {
-			t.Errorf("%s %s: quality_counts says %d rows, the checks de-duplicated %d", rule, provider, counted, checked)
-		}
-	}
-	if err := rows.Err(); err != nil {
-		t.Fatal(err)
-	}
-	if len(rules) != 5 || pairs < 20 {
-		t.Errorf("compared %d rule/provider pairs over rules %v: want all five date rules across the providers", pairs, rules)
+	for _, tt := range []struct {
+		file     string
+		rules    int
+		minPairs int
+	}{
+		{"quality/30_dates.sql", 5, 20},
+		{"quality/60_codes.sql", 4, 12},
+	} {
+		t.Run(tt.file, func(t *testing.T) {
+			if err := sqlfiles.Exec(ctx, conn, tt.file); err != nil {
+				t.Fatal(err)
+			}
+			rows, err := conn.QueryContext(ctx, `
+				SELECT coalesce(c.rule_id, d.rule_id), coalesce(c._provider, d._provider), coalesce(c.checked, 0), coalesce(d.n, 0)
+				FROM (FROM quality_counts WHERE checked > 0) c
+				FULL JOIN (SELECT rule_id, _provider, count(*) AS n
+				           FROM (SELECT DISTINCT rule_id, _provider, _file_id, _row_number FROM quality_check)
+				           GROUP BY ALL) d USING (rule_id, _provider)
+				ORDER BY 1, 2`)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer rows.Close()
+			pairs, rules := 0, map[string]bool{}
+			for rows.Next() {
+				var rule, provider string
+				var counted, checked int64
+				if err := rows.Scan(&rule, &provider, &counted, &checked); err != nil {
+					t.Fatal(err)
+				}
+				pairs++
+				rules[rule] = true
+				if counted != checked {
+					t.Errorf("%s %s: quality_counts says %d rows, the checks de-duplicated %d", rule, provider, counted, checked)
+				}
+			}
+			if err := rows.Err(); err != nil {
+				t.Fatal(err)
+			}
+			if len(rules) != tt.rules || pairs < tt.minPairs {
+				t.Errorf("compared %d rule/provider pairs over rules %v: want all %d rules across the providers", pairs, rules, tt.rules)
+			}
+		})
 	}
 }

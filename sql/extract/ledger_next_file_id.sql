@@ -1,2 +1,3 @@
--- The next file id: ids are handed out in the order files are landed.
+-- The next file id: the run hands ids out from here in the order it finds the files, before
+-- landing them (several at once, each in its own transaction).
 SELECT coalesce(max(file_id), 0) + 1 FROM ops.file_ledger;

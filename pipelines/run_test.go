@@ -6,13 +6,17 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"slices"
+	"sort"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/xuri/excelize/v2"
 
+	"github.com/bnssg-connecting-care/ccare/load"
 	"github.com/bnssg-connecting-care/ccare/pipelines"
+	"github.com/bnssg-connecting-care/ccare/synth"
 )
 
 // smallCommunity copies testdata/small (a hand-written inbox: a few people, each habit
@@ -186,5 +190,87 @@ func TestLoadedFilesAreKnownWithoutRereading(t *testing.T) {
 	}
 	if res, err = pipelines.Run(ctx, cfg, pipelines.RunOptions{}); err != nil || res.FilesNew != 1 {
 		t.Errorf("after a rewrite: %+v, %v; want the file loaded as new", res, err)
+	}
+}
+
+// TestFilesLandInTheOrderFound: files land several at a time, but each has the ledger id of
+// its place in the order the run found them (provider, feed, file name), and two days' files
+// of one feed land in order: the second day's rows are the later versions.
+func TestFilesLandInTheOrderFound(t *testing.T) {
+	ctx := context.Background()
+	day1 := time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC)
+	dir, day2 := t.TempDir(), t.TempDir()
+	for i, d := range []string{dir, day2} {
+		if _, err := synth.Generate(ctx, synth.Options{Dir: d, Patients: 150, Seed: 5, Day: day1.AddDate(0, 0, i)}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	moveInto(t, filepath.Join(day2, "inbox"), filepath.Join(dir, "inbox"))
+	cfg, err := pipelines.DemoConfig(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var found []string
+	for _, p := range cfg.Providers {
+		for _, f := range p.Feeds {
+			matches, err := filepath.Glob(filepath.Join(cfg.Inbox, p.ID, f.Name, f.Pattern))
+			if err != nil {
+				t.Fatal(err)
+			}
+			sort.Strings(matches)
+			for _, m := range matches {
+				found = append(found, p.ID+"/"+f.Name+"/"+filepath.Base(m))
+			}
+		}
+	}
+	res, err := pipelines.Run(ctx, cfg, pipelines.RunOptions{Job: "nightly"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.FilesNew != len(found) || len(found) < 50 {
+		t.Fatalf("landed %d files of the %d found", res.FilesNew, len(found))
+	}
+	db, err := load.OpenReadOnly(ctx, cfg.Warehouse)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	rows, err := db.Query("SELECT file_id, provider || '/' || feed || '/' || file_name FROM ops.file_ledger ORDER BY file_id")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	var landed []string
+	for i := int64(1); rows.Next(); i++ {
+		var id int64
+		var name string
+		if err := rows.Scan(&id, &name); err != nil {
+			t.Fatal(err)
+		}
+		if id != i {
+			t.Errorf("ledger ids are not 1, 2, 3…: %d at place %d", id, i)
+		}
+		landed = append(landed, name)
+	}
+	if err := rows.Err(); err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Equal(landed, found) {
+		t.Errorf("ledger in id order:\n%s\nwant the order found:\n%s", strings.Join(landed, "\n"), strings.Join(found, "\n"))
+	}
+	// The landing phase is timed once, by the wall clock, beside each file's own time: the
+	// files' times overlap, and ccare runs sums a phase's rows.
+	var phases, files int
+	var rowsRead int64
+	if err := db.QueryRow(`SELECT count(*) FILTER (WHERE step = 'extract'), count(*) FILTER (WHERE step = 'extract file'),
+		sum(rows) FILTER (WHERE step = 'extract') FROM ops.step_timings`).Scan(&phases, &files, &rowsRead); err != nil {
+		t.Fatal(err)
+	}
+	var read int64
+	if err := db.QueryRow("SELECT sum(rows_read) FROM ops.file_ledger").Scan(&read); err != nil {
+		t.Fatal(err)
+	}
+	if phases != 1 || files != len(found) || rowsRead != read {
+		t.Errorf("step_timings: %d landing rows (want 1) reading %d rows (want %d), %d file rows (want %d)", phases, rowsRead, read, files, len(found))
 	}
 }

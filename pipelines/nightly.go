@@ -621,7 +621,8 @@ func landAll(ctx context.Context, db *sql.DB, conn *sql.Conn, cfg *Config, opt R
 }
 
 // landConcurrently lands the files, each in its own transaction, on up to one connection per
-// core: parsing a file is Go work on one core, so two files land in about the time of one.
+// core: a file's landing (our reader's parse, DuckDB's append and commit) keeps about one core
+// busy, so files side by side use the others (at a million people on two cores, 151 s → 93 s).
 // A raw table's files land one after another on one connection, in the order found (a
 // replay deletes a file's earlier rows from its table; a later file of a feed may add
 // columns the earlier one did not have), and the largest tables start first so that the

@@ -9,15 +9,14 @@ package benefits
 
 import (
 	_ "embed"
-	"errors"
 	"fmt"
 	"math"
 	"os"
 	"slices"
 	"strings"
 
+	"github.com/bnssg-connecting-care/ccare/yamlfault"
 	"github.com/goccy/go-yaml"
-	"github.com/goccy/go-yaml/ast"
 	"github.com/goccy/go-yaml/parser"
 )
 
@@ -89,26 +88,7 @@ var RequiredAssumptions = []string{
 }
 
 // Error is a fault in an assumptions file, located by line.
-type Error struct {
-	File  string
-	Line  int
-	Field string
-	Msg   string
-}
-
-func (e *Error) Error() string {
-	var b strings.Builder
-	b.WriteString(e.File)
-	if e.Line > 0 {
-		fmt.Fprintf(&b, " line %d", e.Line)
-	}
-	b.WriteString(": ")
-	if e.Field != "" {
-		b.WriteString(e.Field + ": ")
-	}
-	b.WriteString(e.Msg)
-	return b.String()
-}
+type Error = yamlfault.Error
 
 // Default is the embedded model.
 func Default() (*Model, error) { return Parse(DefaultName, defaultYAML) }
@@ -129,20 +109,20 @@ func Load(path string) (*Model, error) {
 func Parse(name string, data []byte) (*Model, error) {
 	file, err := parser.ParseBytes(data, 0)
 	if err != nil {
-		return nil, yamlError(name, err)
+		return nil, yamlfault.FromYAML(name, err)
 	}
 	m := &Model{}
 	if err := yaml.UnmarshalWithOptions(data, m, yaml.DisallowUnknownField()); err != nil {
-		return nil, yamlError(name, err)
+		return nil, yamlfault.FromYAML(name, err)
 	}
 	m.Source = name
-	v := validator{name: name, file: file}
+	v := validator{yamlfault.Collector{Name: name, File: file}}
 	a := m.Appraisal
 	if a.Years < 1 || a.Years > 60 {
-		v.fail("$.appraisal.years", "appraisal.years", "must be 1 to 60")
+		v.Fail("$.appraisal.years", "appraisal.years", "must be 1 to 60")
 	}
 	if !(a.DiscountRate >= 0 && a.DiscountRate < 1) { // false for NaN too
-		v.fail("$.appraisal.discount_rate", "appraisal.discount_rate", "must be a rate from 0 to 1, e.g. 0.035")
+		v.Fail("$.appraisal.discount_rate", "appraisal.discount_rate", "must be a rate from 0 to 1, e.g. 0.035")
 	}
 	seen := map[string]int{}
 	for i, as := range m.Assumptions {
@@ -153,41 +133,41 @@ func Parse(name string, data []byte) (*Model, error) {
 		}
 		switch {
 		case !slices.Contains(RequiredAssumptions, as.ID):
-			v.fail(at+".id", field+".id", fmt.Sprintf("%q is not an assumption the model uses (%s)", as.ID, strings.Join(RequiredAssumptions, ", ")))
+			v.Fail(at+".id", field+".id", fmt.Sprintf("%q is not an assumption the model uses (%s)", as.ID, strings.Join(RequiredAssumptions, ", ")))
 		case seen[as.ID] > 0:
-			v.fail(at+".id", field+".id", fmt.Sprintf("%q is given twice", as.ID))
+			v.Fail(at+".id", field+".id", fmt.Sprintf("%q is given twice", as.ID))
 		}
 		seen[as.ID]++
 		for _, f := range []struct{ key, val string }{{"name", as.Name}, {"unit", as.Unit}, {"source", as.Source}} {
 			if strings.TrimSpace(f.val) == "" {
-				v.fail(at, field+"."+f.key, "is required")
+				v.Fail(at, field+"."+f.key, "is required")
 			}
 		}
 		if as.Value < 0 || as.Low < 0 || as.High < 0 {
-			v.fail(at+".value", field, "value, low and high must not be negative")
+			v.Fail(at+".value", field, "value, low and high must not be negative")
 		}
 		if !plausible(as.Value) || !plausible(as.Low) || !plausible(as.High) {
-			v.fail(at+".value", field, fmt.Sprintf("value, low and high must be finite and below %g", maxFigure))
+			v.Fail(at+".value", field, fmt.Sprintf("value, low and high must be finite and below %g", maxFigure))
 		}
 		if !(as.Low <= as.Value && as.Value <= as.High) {
-			v.fail(at+".value", field, fmt.Sprintf("low %v, value %v and high %v must be in that order", as.Low, as.Value, as.High))
+			v.Fail(at+".value", field, fmt.Sprintf("low %v, value %v and high %v must be in that order", as.Low, as.Value, as.High))
 		}
 		if as.ID == CommunityPopulation && as.Value <= 0 {
-			v.fail(at+".value", field+".value", "must be more than 0")
+			v.Fail(at+".value", field+".value", "must be more than 0")
 		}
 	}
 	for _, id := range RequiredAssumptions {
 		if seen[id] == 0 {
-			v.fail("$.assumptions", "assumptions", fmt.Sprintf("%q is missing", id))
+			v.Fail("$.assumptions", "assumptions", fmt.Sprintf("%q is missing", id))
 		}
 	}
 	checkSchedule := func(at, field string, s Schedule, share bool) {
 		if len(s.ByYear) != a.Years && a.Years > 0 {
-			v.fail(at+".by_year", field+".by_year", fmt.Sprintf("has %d years; the appraisal has %d", len(s.ByYear), a.Years))
+			v.Fail(at+".by_year", field+".by_year", fmt.Sprintf("has %d years; the appraisal has %d", len(s.ByYear), a.Years))
 		}
 		for t, x := range s.ByYear {
 			if !plausible(x) {
-				v.fail(fmt.Sprintf("%s.by_year[%d]", at, t), fmt.Sprintf("%s.by_year[%d]", field, t), fmt.Sprintf("%v must be finite and below %g", x, maxFigure))
+				v.Fail(fmt.Sprintf("%s.by_year[%d]", at, t), fmt.Sprintf("%s.by_year[%d]", field, t), fmt.Sprintf("%v must be finite and below %g", x, maxFigure))
 				continue
 			}
 			if x < 0 || (share && x > 1) {
@@ -195,32 +175,32 @@ func Parse(name string, data []byte) (*Model, error) {
 				if share {
 					what = "must be a share from 0 to 1"
 				}
-				v.fail(fmt.Sprintf("%s.by_year[%d]", at, t), fmt.Sprintf("%s.by_year[%d]", field, t), fmt.Sprintf("%v %s", x, what))
+				v.Fail(fmt.Sprintf("%s.by_year[%d]", at, t), fmt.Sprintf("%s.by_year[%d]", field, t), fmt.Sprintf("%v %s", x, what))
 			}
 		}
 		if strings.TrimSpace(s.Source) == "" {
-			v.fail(at, field+".source", "is required")
+			v.Fail(at, field+".source", "is required")
 		}
 	}
 	checkSchedule("$.benefit_realisation", "benefit_realisation", m.Realisation, true)
 	if len(m.Costs) == 0 {
-		v.fail("$.costs", "costs", "at least one cost line is required")
+		v.Fail("$.costs", "costs", "at least one cost line is required")
 	}
 	costIDs := map[string]bool{}
 	for i, c := range m.Costs {
 		at := fmt.Sprintf("$.costs[%d]", i)
 		field := fmt.Sprintf("costs[%d]", i)
 		if c.ID == "" || costIDs[c.ID] {
-			v.fail(at+".id", field+".id", fmt.Sprintf("%q must be given, once", c.ID))
+			v.Fail(at+".id", field+".id", fmt.Sprintf("%q must be given, once", c.ID))
 		}
 		costIDs[c.ID] = true
 		if strings.TrimSpace(c.Name) == "" {
-			v.fail(at, field+".name", "is required")
+			v.Fail(at, field+".name", "is required")
 		}
 		checkSchedule(at, field, c, false)
 	}
-	if len(v.errs) > 0 {
-		return nil, errors.Join(v.errs...)
+	if err := v.Err(); err != nil {
+		return nil, err
 	}
 	return m, nil
 }
@@ -255,37 +235,4 @@ func (m *Model) With(id string, value float64) *Model {
 	return &c
 }
 
-type validator struct {
-	name string
-	file *ast.File
-	errs []error
-}
-
-// line finds the line of path, or of its nearest ancestor present in the file.
-func (v *validator) line(path string) int {
-	for path != "" && path != "$" {
-		if p, err := yaml.PathString(path); err == nil {
-			if n, err := p.FilterFile(v.file); err == nil && n != nil && n.GetToken() != nil {
-				return n.GetToken().Position.Line
-			}
-		}
-		i := strings.LastIndexAny(path, ".[")
-		if i <= 0 {
-			break
-		}
-		path = path[:i]
-	}
-	return 0
-}
-
-func (v *validator) fail(path, field, msg string) {
-	v.errs = append(v.errs, &Error{File: v.name, Line: v.line(path), Field: field, Msg: msg})
-}
-
-func yamlError(name string, err error) error {
-	var ye yaml.Error
-	if errors.As(err, &ye) && ye.GetToken() != nil {
-		return &Error{File: name, Line: ye.GetToken().Position.Line, Msg: ye.GetMessage()}
-	}
-	return &Error{File: name, Msg: err.Error()}
-}
+type validator struct{ yamlfault.Collector }

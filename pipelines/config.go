@@ -4,7 +4,6 @@ package pipelines
 
 import (
 	_ "embed"
-	"errors"
 	"fmt"
 	"net/url"
 	"os"
@@ -14,8 +13,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/bnssg-connecting-care/ccare/yamlfault"
 	"github.com/goccy/go-yaml"
-	"github.com/goccy/go-yaml/ast"
 	"github.com/goccy/go-yaml/parser"
 
 	"github.com/bnssg-connecting-care/ccare/extract"
@@ -219,43 +218,24 @@ func DemoConfig(dir string) (*Config, error) {
 }
 
 // ConfigError is a fault in the configuration, located by line.
-type ConfigError struct {
-	File  string
-	Line  int
-	Field string
-	Msg   string
-}
-
-func (e *ConfigError) Error() string {
-	var b strings.Builder
-	b.WriteString(e.File)
-	if e.Line > 0 {
-		fmt.Fprintf(&b, " line %d", e.Line)
-	}
-	b.WriteString(": ")
-	if e.Field != "" {
-		b.WriteString(e.Field + ": ")
-	}
-	b.WriteString(e.Msg)
-	return b.String()
-}
+type ConfigError = yamlfault.Error
 
 // ParseConfig parses and validates configuration text; name is used in messages and base
 // is the directory relative paths resolve against.
 func ParseConfig(name string, data []byte, base string) (*Config, error) {
 	file, err := parser.ParseBytes(data, 0)
 	if err != nil {
-		return nil, yamlError(name, err)
+		return nil, yamlfault.FromYAML(name, err)
 	}
 	var raw configFile
 	if err := yaml.UnmarshalWithOptions(data, &raw, yaml.DisallowUnknownField()); err != nil {
-		return nil, yamlError(name, err)
+		return nil, yamlfault.FromYAML(name, err)
 	}
-	v := validator{name: name, file: file}
+	v := validator{yamlfault.Collector{Name: name, File: file}}
 	cfg := &Config{Source: name, DuckDB: raw.DuckDB}
 	resolve := func(field, p string) string {
 		if p == "" {
-			v.fail("$."+field, field, "is required")
+			v.Fail("$."+field, field, "is required")
 			return ""
 		}
 		if filepath.IsAbs(p) {
@@ -270,7 +250,7 @@ func ParseConfig(name string, data []byte, base string) (*Config, error) {
 		cfg.Published = resolve("published", raw.Published)
 	}
 	if cfg.Published != "" && filepath.Clean(cfg.Published) == filepath.Clean(cfg.Warehouse) {
-		v.fail("$.published", "published", "must not be the warehouse itself")
+		v.Fail("$.published", "published", "must not be the warehouse itself")
 	}
 	cfg.Lake = resolve("lake", raw.Lake)
 	cfg.Inbox = resolve("inbox", raw.Inbox)
@@ -282,10 +262,10 @@ func ParseConfig(name string, data []byte, base string) (*Config, error) {
 	}
 	cfg.Schedule = v.schedule(raw.Schedule)
 	if raw.DuckDB.Threads < 0 {
-		v.fail("$.duckdb.threads", "duckdb.threads", "must be 0 (one per core) or more")
+		v.Fail("$.duckdb.threads", "duckdb.threads", "must be 0 (one per core) or more")
 	}
 	if len(raw.Providers) == 0 {
-		v.fail("$.providers", "providers", "at least one provider is required")
+		v.Fail("$.providers", "providers", "at least one provider is required")
 	}
 	seen := map[string]bool{}
 	for i, rp := range raw.Providers {
@@ -294,58 +274,58 @@ func ParseConfig(name string, data []byte, base string) (*Config, error) {
 		p := Provider{ID: rp.ID, Organisation: rp.Organisation, System: rp.System, Kind: rp.Kind, TrustRank: rp.TrustRank}
 		switch {
 		case !idPattern.MatchString(rp.ID):
-			v.fail(at+".id", field+".id", fmt.Sprintf("%q must be lower-case letters, digits and hyphens", rp.ID))
+			v.Fail(at+".id", field+".id", fmt.Sprintf("%q must be lower-case letters, digits and hyphens", rp.ID))
 		case seen[rp.ID]:
-			v.fail(at+".id", field+".id", fmt.Sprintf("%q is declared twice", rp.ID))
+			v.Fail(at+".id", field+".id", fmt.Sprintf("%q is declared twice", rp.ID))
 		}
 		seen[rp.ID] = true
 		if rp.Organisation == "" {
-			v.fail(at, field+".organisation", "is required")
+			v.Fail(at, field+".organisation", "is required")
 		}
 		if rp.System == "" {
-			v.fail(at, field+".system", "is required")
+			v.Fail(at, field+".system", "is required")
 		}
 		v.oneOf(at+".kind", field+".kind", rp.Kind, kinds)
 		if rp.TrustRank < 1 {
-			v.fail(at+".trust_rank", field+".trust_rank", "must be 1 (most trusted) or more")
+			v.Fail(at+".trust_rank", field+".trust_rank", "must be 1 (most trusted) or more")
 		}
 		if len(rp.Feeds) == 0 {
-			v.fail(at, field+".feeds", "at least one feed is required")
+			v.Fail(at, field+".feeds", "at least one feed is required")
 		}
 		feedSeen := map[string]bool{}
 		for j, rf := range rp.Feeds {
 			fat := fmt.Sprintf("%s.feeds[%d]", at, j)
 			ffield := fmt.Sprintf("%s.feeds[%d]", field, j)
-			f := Feed{Name: rf.Name, Pattern: rf.Pattern, Cadence: rf.Cadence, Entity: rf.Entity, Line: v.line(fat)}
+			f := Feed{Name: rf.Name, Pattern: rf.Pattern, Cadence: rf.Cadence, Entity: rf.Entity, Line: v.Line(fat)}
 			switch {
 			case !namePattern.MatchString(rf.Name):
-				v.fail(fat+".name", ffield+".name", fmt.Sprintf("%q must be lower-case letters, digits and underscores", rf.Name))
+				v.Fail(fat+".name", ffield+".name", fmt.Sprintf("%q must be lower-case letters, digits and underscores", rf.Name))
 			case feedSeen[rf.Name]:
-				v.fail(fat+".name", ffield+".name", fmt.Sprintf("%q is declared twice in %s", rf.Name, rp.ID))
+				v.Fail(fat+".name", ffield+".name", fmt.Sprintf("%q is declared twice in %s", rf.Name, rp.ID))
 			}
 			feedSeen[rf.Name] = true
 			format, ok := extract.Lookup(rf.Format)
 			if !ok {
-				v.fail(fat+".format", ffield+".format", fmt.Sprintf("unknown format %q (known: %s)", rf.Format, extract.Names()))
+				v.Fail(fat+".format", ffield+".format", fmt.Sprintf("unknown format %q (known: %s)", rf.Format, extract.Names()))
 			}
 			f.Format = format
 			if rf.Pattern == "" {
-				v.fail(fat, ffield+".pattern", "is required")
+				v.Fail(fat, ffield+".pattern", "is required")
 			} else if _, err := filepath.Match(rf.Pattern, ""); err != nil || strings.ContainsRune(rf.Pattern, '/') {
-				v.fail(fat+".pattern", ffield+".pattern", fmt.Sprintf("%q is not a file-name glob", rf.Pattern))
+				v.Fail(fat+".pattern", ffield+".pattern", fmt.Sprintf("%q is not a file-name glob", rf.Pattern))
 			}
 			v.oneOf(fat+".cadence", ffield+".cadence", rf.Cadence, cadences)
 			f.Due, f.Grace = v.due(fat, ffield, rf)
 			v.oneOf(fat+".entity", ffield+".entity", rf.Entity, entities)
 			if ok {
 				f.Options = format.NewOptions()
-				if node := v.node(fat + ".options"); node != nil {
+				if node := v.Node(fat + ".options"); node != nil {
 					if err := yaml.NodeToValue(node, f.Options, yaml.DisallowUnknownField()); err != nil {
-						v.failErr(fat+".options", ffield+".options", err)
+						v.FailErr(fat+".options", ffield+".options", err)
 					}
 				}
 				if len(rf.Columns) == 0 {
-					v.fail(fat, ffield+".columns", "a feed needs its column mapping")
+					v.Fail(fat, ffield+".columns", "a feed needs its column mapping")
 				}
 			}
 			names := map[string]bool{}
@@ -354,19 +334,19 @@ func ParseConfig(name string, data []byte, base string) (*Config, error) {
 				h, _ := item.Value.(string)
 				cat := fat + ".columns." + k
 				if !namePattern.MatchString(k) || strings.HasPrefix(k, "_") {
-					v.fail(cat, ffield+".columns", fmt.Sprintf("%q must be lower-case letters, digits and underscores", k))
+					v.Fail(cat, ffield+".columns", fmt.Sprintf("%q must be lower-case letters, digits and underscores", k))
 				} else if names[k] {
-					v.fail(cat, ffield+".columns", fmt.Sprintf("%q is mapped twice", k))
+					v.Fail(cat, ffield+".columns", fmt.Sprintf("%q is mapped twice", k))
 				}
 				if h == "" {
-					v.fail(cat, ffield+".columns."+k, "needs the header the provider sends")
+					v.Fail(cat, ffield+".columns."+k, "needs the header the provider sends")
 				}
 				names[k] = true
 				f.Columns = append(f.Columns, extract.Column{Name: k, Header: h})
 			}
 			for i, k := range rf.RowKey {
 				if !names[k] {
-					v.fail(fmt.Sprintf("%s.row_key[%d]", fat, i), ffield+".row_key", fmt.Sprintf("%q is not one of the feed's columns", k))
+					v.Fail(fmt.Sprintf("%s.row_key[%d]", fat, i), ffield+".row_key", fmt.Sprintf("%q is not one of the feed's columns", k))
 				}
 			}
 			f.RowKey = rf.RowKey
@@ -374,58 +354,13 @@ func ParseConfig(name string, data []byte, base string) (*Config, error) {
 		}
 		cfg.Providers = append(cfg.Providers, p)
 	}
-	if len(v.errs) > 0 {
-		return nil, errors.Join(v.errs...)
+	if err := v.Err(); err != nil {
+		return nil, err
 	}
 	return cfg, nil
 }
 
-type validator struct {
-	name string
-	file *ast.File
-	errs []error
-}
-
-func (v *validator) node(path string) ast.Node {
-	p, err := yaml.PathString(path)
-	if err != nil {
-		return nil
-	}
-	n, err := p.FilterFile(v.file)
-	if err != nil {
-		return nil
-	}
-	return n
-}
-
-// line finds the line of path, or of its nearest ancestor present in the file.
-func (v *validator) line(path string) int {
-	for path != "" && path != "$" {
-		if n := v.node(path); n != nil && n.GetToken() != nil {
-			return n.GetToken().Position.Line
-		}
-		i := strings.LastIndexAny(path, ".[")
-		if i <= 0 {
-			break
-		}
-		path = path[:i]
-	}
-	return 0
-}
-
-func (v *validator) fail(path, field, msg string) {
-	v.errs = append(v.errs, &ConfigError{File: v.name, Line: v.line(path), Field: field, Msg: msg})
-}
-
-func (v *validator) failErr(path, field string, err error) {
-	line := v.line(path)
-	var ye yaml.Error
-	if errors.As(err, &ye) && ye.GetToken() != nil {
-		line = ye.GetToken().Position.Line
-		err = errors.New(ye.GetMessage())
-	}
-	v.errs = append(v.errs, &ConfigError{File: v.name, Line: line, Field: field, Msg: err.Error()})
-}
+type validator struct{ yamlfault.Collector }
 
 func (v *validator) oneOf(path, field, value string, allowed []string) {
 	for _, a := range allowed {
@@ -434,18 +369,10 @@ func (v *validator) oneOf(path, field, value string, allowed []string) {
 		}
 	}
 	if value == "" {
-		v.fail(path, field, fmt.Sprintf("is required (one of %s)", strings.Join(allowed, ", ")))
+		v.Fail(path, field, fmt.Sprintf("is required (one of %s)", strings.Join(allowed, ", ")))
 		return
 	}
-	v.fail(path, field, fmt.Sprintf("%q is not one of %s", value, strings.Join(allowed, ", ")))
-}
-
-func yamlError(name string, err error) error {
-	var ye yaml.Error
-	if errors.As(err, &ye) && ye.GetToken() != nil {
-		return &ConfigError{File: name, Line: ye.GetToken().Position.Line, Msg: ye.GetMessage()}
-	}
-	return &ConfigError{File: name, Msg: err.Error()}
+	v.Fail(path, field, fmt.Sprintf("%q is not one of %s", value, strings.Join(allowed, ", ")))
 }
 
 // disclosure applies the disclosure section over the defaults and checks it.
@@ -457,13 +384,13 @@ func (v *validator) disclosure(raw *disclosureFile) reports.Disclosure {
 	if raw.SuppressBelow != nil {
 		d.SuppressBelow = *raw.SuppressBelow
 		if d.SuppressBelow < 0 {
-			v.fail("$.disclosure.suppress_below", "disclosure.suppress_below", "must be 0 (suppress nothing) or more")
+			v.Fail("$.disclosure.suppress_below", "disclosure.suppress_below", "must be 0 (suppress nothing) or more")
 		}
 	}
 	if raw.RoundTo != nil {
 		d.RoundTo = *raw.RoundTo
 		if d.RoundTo < 1 {
-			v.fail("$.disclosure.round_to", "disclosure.round_to", "must be 1 (no rounding) or more")
+			v.Fail("$.disclosure.round_to", "disclosure.round_to", "must be 1 (no rounding) or more")
 		}
 	}
 	return d
@@ -481,13 +408,13 @@ func (v *validator) schedule(raw *scheduleFile) Schedule {
 	if raw.Retries != nil {
 		out.Retries = *raw.Retries
 		if out.Retries < 0 || out.Retries > 10 {
-			v.fail("$.schedule.retries", "schedule.retries", "must be 0 to 10")
+			v.Fail("$.schedule.retries", "schedule.retries", "must be 0 to 10")
 		}
 	}
 	if raw.RetryBackoff != "" {
 		d, err := time.ParseDuration(raw.RetryBackoff)
 		if err != nil || d <= 0 {
-			v.fail("$.schedule.retry_backoff", "schedule.retry_backoff", "must be a duration such as 30s or 2m")
+			v.Fail("$.schedule.retry_backoff", "schedule.retry_backoff", "must be a duration such as 30s or 2m")
 		}
 		out.RetryBackoff = d
 	}
@@ -495,20 +422,20 @@ func (v *validator) schedule(raw *scheduleFile) Schedule {
 	if raw.Settle != "" {
 		d, err := time.ParseDuration(raw.Settle)
 		if err != nil || d < 0 {
-			v.fail("$.schedule.settle", "schedule.settle", "must be a duration such as 2m (0 to read files however new)")
+			v.Fail("$.schedule.settle", "schedule.settle", "must be a duration such as 2m (0 to read files however new)")
 		}
 		out.Settle = d
 	}
 	if raw.Webhook != "" {
 		u, err := url.Parse(raw.Webhook)
 		if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
-			v.fail("$.schedule.webhook", "schedule.webhook", "must be an http(s) URL")
+			v.Fail("$.schedule.webhook", "schedule.webhook", "must be an http(s) URL")
 		}
 		out.Webhook = raw.Webhook
 	}
 	for name := range raw.Jobs {
 		if !slices.ContainsFunc(scheduleJobs, func(j struct{ name, spec string }) bool { return j.name == name }) {
-			v.fail("$.schedule.jobs."+name, "schedule.jobs", fmt.Sprintf("%q is not a job the daemon runs (hourly, nightly, board_pack)", name))
+			v.Fail("$.schedule.jobs."+name, "schedule.jobs", fmt.Sprintf("%q is not a job the daemon runs (hourly, nightly, board_pack)", name))
 		}
 	}
 	for _, j := range scheduleJobs {
@@ -521,7 +448,7 @@ func (v *validator) schedule(raw *scheduleFile) Schedule {
 		}
 		spec, err := schedule.ParseSpec(expr)
 		if err != nil {
-			v.fail("$.schedule.jobs."+j.name, "schedule.jobs."+j.name, err.Error())
+			v.Fail("$.schedule.jobs."+j.name, "schedule.jobs."+j.name, err.Error())
 			continue
 		}
 		out.Jobs = append(out.Jobs, ScheduledJob{Name: j.name, Spec: spec})
@@ -550,11 +477,11 @@ func (v *validator) due(at, field string, rf feedFile) (schedule.Spec, time.Dura
 	}
 	spec, err := schedule.ParseSpec(expr)
 	if err != nil {
-		v.fail(at+".due", field+".due", err.Error())
+		v.Fail(at+".due", field+".due", err.Error())
 	}
 	d, err := time.ParseDuration(grace)
 	if err != nil || d < 0 {
-		v.fail(at+".grace", field+".grace", fmt.Sprintf("%q must be a duration such as 30m or 2h", grace))
+		v.Fail(at+".grace", field+".grace", fmt.Sprintf("%q must be a duration such as 30m or 2h", grace))
 	}
 	return spec, d
 }
@@ -584,19 +511,19 @@ func (v *validator) linkage(raw *linkageFile) transform.Linkage {
 	}
 	l.M, l.U = raw.M, raw.U
 	if !(l.LinkThreshold > 0 && l.LinkThreshold < 1) {
-		v.fail("$.linkage.link_threshold", "linkage.link_threshold", "must be a probability between 0 and 1")
+		v.Fail("$.linkage.link_threshold", "linkage.link_threshold", "must be a probability between 0 and 1")
 	}
 	if !(l.ReviewThreshold > 0 && l.ReviewThreshold <= l.LinkThreshold) {
-		v.fail("$.linkage.review_threshold", "linkage.review_threshold", "must be above 0 and not above linkage.link_threshold")
+		v.Fail("$.linkage.review_threshold", "linkage.review_threshold", "must be above 0 and not above linkage.link_threshold")
 	}
 	if l.EMIterations < 1 {
-		v.fail("$.linkage.em_iterations", "linkage.em_iterations", "must be 1 or more")
+		v.Fail("$.linkage.em_iterations", "linkage.em_iterations", "must be 1 or more")
 	}
 	if l.MaxBlock < 2 {
-		v.fail("$.linkage.max_block", "linkage.max_block", "must be 2 or more")
+		v.Fail("$.linkage.max_block", "linkage.max_block", "must be 2 or more")
 	}
 	if l.TrainingPairs < 1000 {
-		v.fail("$.linkage.training_pairs", "linkage.training_pairs", "must be 1000 or more")
+		v.Fail("$.linkage.training_pairs", "linkage.training_pairs", "must be 1000 or more")
 	}
 	for _, side := range []struct {
 		name string
@@ -605,15 +532,15 @@ func (v *validator) linkage(raw *linkageFile) transform.Linkage {
 		for comparison, levels := range side.p {
 			known, ok := transform.ComparisonLevels(comparison)
 			if !ok {
-				v.fail("$.linkage."+side.name, "linkage."+side.name, fmt.Sprintf("%q is not a comparison (%s)", comparison, strings.Join(transform.ComparisonNames(), ", ")))
+				v.Fail("$.linkage."+side.name, "linkage."+side.name, fmt.Sprintf("%q is not a comparison (%s)", comparison, strings.Join(transform.ComparisonNames(), ", ")))
 				continue
 			}
 			for level, p := range levels {
 				if !slices.Contains(known, level) {
-					v.fail("$.linkage."+side.name+"."+comparison, "linkage."+side.name+"."+comparison, fmt.Sprintf("level %d is not one of %v", level, known))
+					v.Fail("$.linkage."+side.name+"."+comparison, "linkage."+side.name+"."+comparison, fmt.Sprintf("level %d is not one of %v", level, known))
 				}
 				if !(p > 0 && p <= 1) {
-					v.fail("$.linkage."+side.name+"."+comparison, "linkage."+side.name+"."+comparison, fmt.Sprintf("level %d: %v is not a probability above 0", level, p))
+					v.Fail("$.linkage."+side.name+"."+comparison, "linkage."+side.name+"."+comparison, fmt.Sprintf("level %d: %v is not a probability above 0", level, p))
 				}
 			}
 		}

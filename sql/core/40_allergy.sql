@@ -1,19 +1,28 @@
 -- core.allergy ← staging.allergy: the latest version of each allergy record that passed the
 -- error rules, with its person (NULL while the patient's local id is unlinked) and SNOMED CT.
 CREATE OR REPLACE TABLE core.allergy AS
-WITH superseded AS (
-    -- Older versions of a record: every row but its latest, among the rows that passed
-    -- the rules or withdraw the record (a withdrawal is quarantined by WDR-001, so a record
-    -- whose latest word is a withdrawal loads nothing). Latest: the highest source_version
-    -- (the source's own order), then the latest arrival, so an older version arriving late
-    -- replaces nothing. Only the row ids go through the window, not whole rows: at ten
-    -- million rows that is the difference between fitting a small memory limit and failing
-    -- to pin blocks.
+WITH versioned AS NOT MATERIALIZED (
+    -- The rows that passed the rules or withdraw their record (a withdrawal is quarantined
+    -- by WDR-001, so a record whose latest word is a withdrawal loads nothing), by row id:
+    -- only the row ids go through the window below, not whole rows, which at ten million
+    -- rows is the difference between fitting a small memory limit and failing to pin blocks.
+    SELECT x.rowid AS row_id, x._provider, x._feed, x.record_id, x.source_version, x._file_id, x._row_number,
+           hash(x._provider, x._feed, x.record_id) AS record_hash
+    FROM staging.allergy x
+    ANTI JOIN quality.unversioned_rows q USING (_provider, _feed, _file_sha256, _row_number)
+),
+superseded AS (
+    -- Older versions of a record: every row but its latest. Latest: the highest
+    -- source_version (the source's own order), then the latest arrival, so an older version
+    -- arriving late replaces nothing. Most records arrive once, so only those with two or
+    -- more rows are ranked (ranking every row was the sort of millions of rows); they are
+    -- found by a 64-bit hash of the key, where a collision merely ranks two records, each in
+    -- its own partition.
     SELECT row_id FROM (
-        SELECT x.rowid AS row_id,
-               row_number() OVER (PARTITION BY x._provider, x._feed, x.record_id ORDER BY x.source_version DESC NULLS LAST, x._file_id DESC, x._row_number DESC) AS version
-        FROM staging.allergy x
-        ANTI JOIN quality.unversioned_rows q USING (_provider, _feed, _file_sha256, _row_number)
+        SELECT v.row_id,
+               row_number() OVER (PARTITION BY v._provider, v._feed, v.record_id ORDER BY v.source_version DESC NULLS LAST, v._file_id DESC, v._row_number DESC) AS version
+        FROM versioned v
+        SEMI JOIN (SELECT record_hash FROM versioned GROUP BY record_hash HAVING count(*) > 1) r ON r.record_hash = v.record_hash
     )
     WHERE version > 1
 )

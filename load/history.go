@@ -31,30 +31,38 @@ var HistoryTables = []HistoryTable{
 // MergeHistory records this run's core.<t> in history.<t> (sql/templates/history_merge.sql)
 // for every table of HistoryTables. Call it in the transaction that rebuilt core, so that
 // the history and the core it describes commit together. touched: only the records named
-// in the temporary tables incremental_touched_<t> can have changed (the hourly job's merge).
+// in the temporary tables incremental_touched_<t> can have changed (the hourly job's merge),
+// and where the merge kept their rows now in core in incremental_current_<t>, those are read
+// instead of core.
 func MergeHistory(ctx context.Context, conn *sql.Conn, runID int64, now time.Time, touched bool, done func(string, float64)) error {
 	for _, t := range HistoryTables {
 		start := time.Now()
+		var current bool
 		if touched {
-			var exists bool
-			if err := sqlfiles.QueryRow(ctx, conn, "ops/temp_table_exists.sql", []any{"incremental_touched_" + t.Name}, &exists); err != nil {
+			exists, err := tempTableExists(ctx, conn, "incremental_touched_"+t.Name)
+			if err != nil {
 				return err
 			}
 			if !exists {
 				continue // the batch had nothing of this kind
+			}
+			if current, err = tempTableExists(ctx, conn, "incremental_current_"+t.Name); err != nil {
+				return err
 			}
 			n, err := TableRows(ctx, conn, "temp", "incremental_touched_"+t.Name)
 			if err != nil {
 				return err
 			}
 			if n == 0 {
-				if err := execTemplate(ctx, conn, "templates/drop_temp.sql", map[string]any{"Table": "incremental_touched_" + t.Name}); err != nil {
-					return err
+				for _, name := range []string{"incremental_touched_" + t.Name, "incremental_current_" + t.Name} {
+					if err := execTemplate(ctx, conn, "templates/drop_temp.sql", map[string]any{"Table": name}); err != nil {
+						return err
+					}
 				}
 				continue
 			}
 		}
-		if err := mergeHistory(ctx, conn, t, runID, now, touched); err != nil {
+		if err := mergeHistory(ctx, conn, t, runID, now, touched, current); err != nil {
 			return fmt.Errorf("history.%s: %w", t.Name, err)
 		}
 		if done != nil {
@@ -79,7 +87,13 @@ func TableRows(ctx context.Context, conn *sql.Conn, schema, table string) (int64
 	return n, nil
 }
 
-func mergeHistory(ctx context.Context, conn *sql.Conn, t HistoryTable, runID int64, now time.Time, touched bool) error {
+func tempTableExists(ctx context.Context, conn *sql.Conn, name string) (bool, error) {
+	var exists bool
+	err := sqlfiles.QueryRow(ctx, conn, "ops/temp_table_exists.sql", []any{name}, &exists)
+	return exists, err
+}
+
+func mergeHistory(ctx context.Context, conn *sql.Conn, t HistoryTable, runID int64, now time.Time, touched, current bool) error {
 	core, err := tableColumns(ctx, conn, "core", t.Name)
 	if err != nil {
 		return err
@@ -111,7 +125,7 @@ func mergeHistory(ctx context.Context, conn *sql.Conn, t HistoryTable, runID int
 		}
 	}
 	return execTemplate(ctx, conn, name, map[string]any{
-		"Table": t.Name, "Key": t.Key, "Hashed": hashed, "Touched": touched,
+		"Table": t.Name, "Key": t.Key, "Hashed": hashed, "Touched": touched, "Current": current,
 		"Run": runID, "Now": now.UTC().Format("2006-01-02 15:04:05.999999+00"),
 	})
 }

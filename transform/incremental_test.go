@@ -63,3 +63,31 @@ func TestStagingReadsRawPlainly(t *testing.T) {
 		t.Errorf("only %d raw references found: the check looks at the wrong files", checked)
 	}
 }
+
+// TestBatchTextDropsTheFullBuildTuning: a batch's core SQL goes to a temporary table and runs
+// without the statements that fit a full build into a small memory limit; each of those
+// statements must still be in the core SQL as written, or the list has gone stale.
+func TestBatchTextDropsTheFullBuildTuning(t *testing.T) {
+	full, err := sqlfiles.File("core/30_person.sql")
+	if err != nil {
+		t.Fatal(err)
+	}
+	text, err := batchText("core/30_person.sql", "core.person", "incremental_person")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, stmt := range fullBuildTuning {
+		if !strings.Contains(full, stmt) {
+			t.Errorf("core/30_person.sql no longer has %q", stmt)
+		}
+		if strings.Contains(text, stmt) {
+			t.Errorf("the batch's text still has %q", stmt)
+		}
+	}
+	if !strings.Contains(text, "CREATE OR REPLACE TEMP TABLE incremental_person AS") || strings.Contains(text, "TABLE core.person AS") {
+		t.Errorf("the batch's text does not build incremental_person instead of core.person")
+	}
+	if _, err := batchText("core/30_person.sql", "core.condition", "x"); err == nil {
+		t.Errorf("a file that does not build the target was redirected")
+	}
+}

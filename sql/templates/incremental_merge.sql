@@ -42,10 +42,15 @@ GROUP BY ALL;
 
 DELETE FROM core.{{ident .Table}} WHERE {{ident .Key}} IN (SELECT {{ident .Key}} FROM incremental_wins);
 
-INSERT INTO core.{{ident .Table}} BY NAME
+-- The batch's rows that are now core's (kept for history as well: load/history.go reads the
+-- touched records' new versions from here rather than scanning core for them twice).
+CREATE OR REPLACE TEMP TABLE incremental_current_{{.Table}} AS
 SELECT c.*
 FROM incremental_core c
 SEMI JOIN (SELECT {{ident .Key}} FROM incremental_wins WHERE NOT withdrawn) w ON w.{{ident .Key}} = c.{{ident .Key}};
+
+INSERT INTO core.{{ident .Table}} BY NAME
+SELECT * FROM incremental_current_{{.Table}};
 
 -- The records this batch replaced, added or withdrew, for core's history (load/history.go).
 CREATE OR REPLACE TEMP TABLE incremental_touched_{{.Table}} AS

@@ -25,13 +25,13 @@ CREATE OR REPLACE TEMP TABLE identity_latest AS
 SELECT
     _provider AS provider,
     local_id,
-    arg_max(rowid, record_order(_file_id, _row_number))                                                  AS latest_row_id,
-    arg_max(nhs_number, record_order(_file_id, _row_number)) FILTER (WHERE nhs_number_valid(nhs_number)) AS nhs_number,
-    min(hash(nhs_number)) FILTER (WHERE nhs_number_valid(nhs_number))
-        <> max(hash(nhs_number)) FILTER (WHERE nhs_number_valid(nhs_number))                             AS numbers_disagree,
+    arg_max(row_id, record_order(_file_id, _row_number))                             AS latest_row_id,
+    arg_max(nhs_number, record_order(_file_id, _row_number)) FILTER (WHERE valid)    AS nhs_number,
+    min(hash(nhs_number)) FILTER (WHERE valid) <> max(hash(nhs_number)) FILTER (WHERE valid) AS numbers_disagree,
     arg_max(left(regexp_replace(nhs_number_raw, '[^0-9]', '', 'g'), 12), record_order(_file_id, _row_number))
-        FILTER (WHERE nhs_number_raw IS NOT NULL AND NOT nhs_number_valid(nhs_number))                   AS nhs_digits_invalid
-FROM staging.person_record p
+        FILTER (WHERE nhs_number_raw IS NOT NULL AND NOT valid)                      AS nhs_digits_invalid
+-- The Modulus 11 check once per record, not once per aggregate that asks (a third of the time).
+FROM (SELECT *, rowid AS row_id, nhs_number_valid(nhs_number) AS valid FROM staging.person_record) p
 ANTI JOIN quality.quarantined_rows q
     ON q._provider = p._provider AND q._feed = p._feed
    AND q._file_sha256 = p._file_sha256 AND q._row_number = p._row_number

@@ -19,7 +19,13 @@ SEMI JOIN incremental_touched_{{.Table}} AS t ON {{range $i, $k := .Key}}{{if $i
 {{- end}};
 
 SELECT error('history.{{.Table}}: core.{{.Table}} has ' || count(*) || ' keys on more than one row')
-FROM (SELECT 1 FROM history_next GROUP BY {{range $i, $k := .Key}}{{if $i}}, {{end}}{{ident $k}}{{end}} HAVING count(*) > 1)
+FROM (
+    -- keys repeated, looked for among those whose 64-bit hash repeats: a grouping of
+    -- integers rather than of millions of key texts, then exact among the few candidates
+    SELECT 1 FROM history_next AS c
+    SEMI JOIN (SELECT hash({{range $i, $k := .Key}}{{if $i}}, {{end}}{{ident $k}}{{end}}) AS h FROM history_next GROUP BY 1 HAVING count(*) > 1) d ON d.h = hash({{range $i, $k := .Key}}{{if $i}}, {{end}}c.{{ident $k}}{{end}})
+    GROUP BY {{range $i, $k := .Key}}{{if $i}}, {{end}}c.{{ident $k}}{{end}} HAVING count(*) > 1
+)
 HAVING count(*) > 0;
 
 -- Each record's latest version or removal so far.

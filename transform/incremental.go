@@ -176,10 +176,14 @@ func batchText(name, target, temp string) (string, error) {
 		return "", fmt.Errorf("%s: want one %q to redirect", name, create)
 	}
 	text = strings.Replace(text, create, "CREATE OR REPLACE TEMP TABLE "+temp+" AS", 1)
-	for _, stmt := range fullBuildTuning {
-		text = strings.ReplaceAll(text, stmt, "")
+	lines := strings.Split(text, "\n")
+	kept := lines[:0]
+	for _, line := range lines {
+		if !strings.HasSuffix(strings.TrimSpace(line), fullBuildOnly) {
+			kept = append(kept, line)
+		}
 	}
-	return text, nil
+	return strings.Join(kept, "\n"), nil
 }
 
 func execTimed(ctx context.Context, conn *sql.Conn, name string, done func(string, float64), args ...any) error {
@@ -191,15 +195,13 @@ func execTimed(ctx context.Context, conn *sql.Conn, name string, done func(strin
 	return nil
 }
 
-// fullBuildTuning are statements of the core SQL that fit a full build's millions of rows
-// into a small memory limit: joins in the written order (the planner sees no rows in tables
-// made earlier in the transaction) and one thread. A batch's staging is small and committed
-// before its core SQL runs, so the planner sees the sizes and does better unconstrained: it
-// hashes the batch rather than core.person_link (1.6 s -> 0.5 s at a million people).
-var fullBuildTuning = []string{
-	"SET disabled_optimizers = 'join_order,build_side_probe_side';",
-	"SET threads = 1;",
-}
+// fullBuildOnly marks the statements of the core SQL that fit a full build's millions of
+// rows into a small memory limit: joins in the written order (the planner sees no rows in
+// tables made earlier in the transaction) and one thread. A batch's staging is small and
+// committed before its core SQL runs, so the planner sees the sizes and does better
+// unconstrained: it hashes the batch rather than core.person_link (1.6 s -> 0.5 s at a
+// million people).
+const fullBuildOnly = "-- full build only"
 
 // execRendered runs a core SQL file so that the table it builds (CREATE OR REPLACE TABLE
 // target AS) goes to a temporary table instead: the same model, applied to the batch's

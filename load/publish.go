@@ -18,8 +18,7 @@ import (
 // The copy is written beside path and renamed over it, so a reader that opened the old
 // copy reads it to the end (its open file keeps the old inode) and a new reader gets the
 // new copy whole. conn must not be in a transaction, and nothing may write the warehouse
-// meanwhile (the caller holds the writer's lock). On Linux io.Copy between files uses
-// copy_file_range, which shares blocks instead of copying them where the filesystem can.
+// meanwhile (the caller holds the writer's lock).
 func PublishCopy(ctx context.Context, conn *sql.Conn, warehouse, path string) error {
 	if _, err := conn.ExecContext(ctx, "CHECKPOINT"); err != nil {
 		return fmt.Errorf("publish: checkpoint: %w", err)
@@ -36,21 +35,7 @@ func PublishCopy(ctx context.Context, conn *sql.Conn, warehouse, path string) er
 	}
 	defer src.Close()
 	tmp := filepath.Join(filepath.Dir(path), ".writing-"+filepath.Base(path))
-	dst, err := os.Create(tmp)
-	if err != nil {
-		return fmt.Errorf("publish: %w", err)
-	}
-	_, err = io.Copy(dst, src)
-	if err == nil {
-		err = dst.Sync()
-	}
-	if cerr := dst.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil {
-		err = ctx.Err()
-	}
-	if err != nil {
+	if err := writeCopy(ctx, src, tmp); err != nil {
 		os.Remove(tmp)
 		return fmt.Errorf("publish: copy %s to %s: %w", warehouse, tmp, err)
 	}
@@ -59,4 +44,45 @@ func PublishCopy(ctx context.Context, conn *sql.Conn, warehouse, path string) er
 		return fmt.Errorf("publish: %w", err)
 	}
 	return nil
+}
+
+// copyChunk is how much of the warehouse writeCopy reads and writes at a time: a multiple
+// of every block size direct I/O may require.
+const copyChunk = 8 << 20
+
+// writeBuffered writes src's contents to a new file tmp through the page cache and syncs it.
+func writeBuffered(ctx context.Context, src io.Reader, tmp string) error {
+	dst, err := os.Create(tmp)
+	if err != nil {
+		return err
+	}
+	err = copyChunks(ctx, dst, src, make([]byte, copyChunk))
+	if err == nil {
+		err = dst.Sync()
+	}
+	if cerr := dst.Close(); err == nil {
+		err = cerr
+	}
+	return err
+}
+
+// copyChunks copies src to dst through buf, a chunk at a time, until src ends or ctx is done.
+func copyChunks(ctx context.Context, dst io.Writer, src io.Reader, buf []byte) error {
+	for {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		n, err := io.ReadFull(src, buf)
+		if n > 0 {
+			if _, werr := dst.Write(buf[:n]); werr != nil {
+				return werr
+			}
+		}
+		if err == io.EOF || err == io.ErrUnexpectedEOF {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+	}
 }

@@ -177,10 +177,9 @@ func runQuality(ctx context.Context, conn *sql.Conn, rawTables []RawTable, batch
 	if err := sqlfiles.Exec(ctx, conn, "ops/quality_begin.sql"); err != nil {
 		return err
 	}
-	source := map[bool]string{false: "quality_check", true: "quality_check_rows"}[batch != 0]
 	var applyText [2]string // without, with the rule file's own quality_counts
 	for i := range applyText {
-		applyText[i], err = sqlfiles.Render("templates/quality_apply.sql", map[string]any{"Materialize": batch != 0, "Source": source, "Counts": i == 1})
+		applyText[i], err = sqlfiles.Render("templates/quality_apply.sql", map[string]any{"Batch": batch != 0, "Counts": i == 1})
 		if err != nil {
 			return err
 		}

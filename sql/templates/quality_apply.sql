@@ -3,12 +3,17 @@
 -- (and value) a rule looked at, with whether it failed and why. Here its rows checked are
 -- counted, and its failures go to quality.quarantine (error rules: the row is held back) or
 -- quality.flag (warning rules: the row loads, flagged), by the rule's severity in the catalogue.
--- For the hourly job's small batch (Materialize), the view is computed once into a table
--- rather than once per use below: its checks (a Verhoeff digit per code) cost more than the
--- rows; a nightly's millions of rows stream through the view instead, which needs no memory.
+-- For the hourly job's small batch (Batch), the view is computed once into a table when it
+-- is read twice below (for the counts and for the failures): its checks (a Verhoeff digit per
+-- code) cost more than the rows. A rule file that counts its own rows (quality_counts) reads
+-- the view once, for its failures, and a table would only be written to be read once (a
+-- second of the hourly job for the date rules at a million people). A nightly's millions of
+-- rows stream through the view, which needs no memory.
 -- Only what the counts need is kept of a row that passed: storing every checked row's
 -- text (file hash, feed, reason) took twice as long as computing the checks.
-{{- if .Materialize}}
+{{- $materialize := and .Batch (not .Counts)}}
+{{- $source := "quality_check"}}{{if $materialize}}{{$source = "quality_check_rows"}}{{end}}
+{{- if $materialize}}
 CREATE OR REPLACE TEMP TABLE quality_check_rows AS
 SELECT rule_id, _provider, _file_id, _row_number, failed,
        CASE WHEN failed THEN _feed END AS _feed,
@@ -35,7 +40,7 @@ INSERT INTO quality_checked
 SELECT c.rule_id, f.provider, sum(c.n)
 FROM (
     SELECT rule_id, _file_id, count(*) AS n
-    FROM (SELECT DISTINCT rule_id, _file_id, _row_number FROM {{.Source}})
+    FROM (SELECT DISTINCT rule_id, _file_id, _row_number FROM {{$source}})
     GROUP BY ALL
 ) c
 JOIN ops.file_ledger f ON f.file_id = c._file_id
@@ -51,7 +56,7 @@ ANTI JOIN quality.rules r USING (rule_id);
 CREATE OR REPLACE TEMP TABLE quality_failed AS
 SELECT c.rule_id, r.severity, c.reason, c._provider, c._feed, c._file_sha256, f.file_name,
        c._row_number, c._line, c._batch_id
-FROM {{.Source}} c
+FROM {{$source}} c
 JOIN quality.rules r USING (rule_id)
 JOIN ops.file_ledger f ON f.file_id = c._file_id
 WHERE c.failed;
@@ -69,7 +74,7 @@ FROM quality_failed
 WHERE severity = 'warning';
 
 DROP TABLE quality_failed;
-{{- if .Materialize}}
+{{- if $materialize}}
 DROP TABLE quality_check_rows;
 {{- end}}
 

@@ -1,0 +1,100 @@
+//go:build linux
+
+package load
+
+import (
+	"context"
+	"errors"
+	"io"
+	"os"
+	"syscall"
+)
+
+// directBlock: direct I/O writes whole blocks from aligned memory at aligned offsets; 4096
+// is a multiple of every logical block size in use.
+const directBlock = 4096
+
+// writeCopy writes src's contents to a new file tmp and syncs it. The copy is written with
+// direct I/O, past the page cache. Through the page cache, every page of a copy as large as
+// the warehouse must first be reclaimed from other files' cached pages: with the page cache
+// full (the inbox's files, the lake), a 2.8 GB copy took 6 to 8 seconds instead of 3, and
+// the hourly job's time swung by as much. Direct writes go to the disk at its own pace and
+// leave the cache to the files being read. Where the filesystem has no direct I/O (tmpfs),
+// the copy goes through the page cache.
+func writeCopy(ctx context.Context, src *os.File, tmp string) error {
+	dst, err := os.OpenFile(tmp, os.O_WRONLY|os.O_CREATE|os.O_TRUNC|syscall.O_DIRECT, 0o644)
+	if errors.Is(err, syscall.EINVAL) {
+		return writeBuffered(ctx, src, tmp)
+	}
+	if err != nil {
+		return err
+	}
+	// Anonymous mappings start on a page boundary, as direct I/O needs its memory to.
+	buf, err := syscall.Mmap(-1, 0, copyChunk, syscall.PROT_READ|syscall.PROT_WRITE, syscall.MAP_ANON|syscall.MAP_PRIVATE)
+	if err != nil {
+		dst.Close()
+		return err
+	}
+	defer syscall.Munmap(buf)
+	tail, wrote, err := copyDirect(ctx, dst, src, buf)
+	if errors.Is(err, syscall.EINVAL) && wrote == 0 {
+		// Opened for direct I/O, which its writes then refuse (some network and FUSE
+		// filesystems): start again through the page cache.
+		dst.Close()
+		if _, err := src.Seek(0, io.SeekStart); err != nil {
+			return err
+		}
+		return writeBuffered(ctx, src, tmp)
+	}
+	if err == nil && len(tail) > 0 {
+		// The last part of a block, which direct I/O cannot write, goes through the cache.
+		err = appendFile(tmp, tail)
+	}
+	if err == nil {
+		err = dst.Sync()
+	}
+	if cerr := dst.Close(); err == nil {
+		err = cerr
+	}
+	return err
+}
+
+// copyDirect writes src to dst through buf in whole blocks, until src ends or ctx is done.
+// It returns the bytes after the last whole block, unwritten, and how many it wrote.
+func copyDirect(ctx context.Context, dst *os.File, src io.Reader, buf []byte) (tail []byte, wrote int64, err error) {
+	for {
+		if err := ctx.Err(); err != nil {
+			return nil, wrote, err
+		}
+		n, err := io.ReadFull(src, buf)
+		whole := n &^ (directBlock - 1)
+		if whole > 0 {
+			if _, werr := dst.Write(buf[:whole]); werr != nil {
+				return nil, wrote, werr
+			}
+			wrote += int64(whole)
+		}
+		if err == io.EOF || err == io.ErrUnexpectedEOF {
+			return buf[whole:n], wrote, nil
+		}
+		if err != nil {
+			return nil, wrote, err
+		}
+	}
+}
+
+// appendFile writes b at the end of the file name and syncs it.
+func appendFile(name string, b []byte) error {
+	f, err := os.OpenFile(name, os.O_WRONLY|os.O_APPEND, 0)
+	if err != nil {
+		return err
+	}
+	_, err = f.Write(b)
+	if err == nil {
+		err = f.Sync()
+	}
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	return err
+}

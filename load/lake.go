@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"regexp"
 	"sort"
 	"strings"
 
@@ -54,33 +55,29 @@ func PublishLake(ctx context.Context, db *sql.DB, lake string, runID int64) (str
 		}
 		rel := filepath.Join(schema, table)
 		out := filepath.Join(snap, rel)
-		glob := rel + "/*.parquet"
-		if err := os.MkdirAll(filepath.Dir(out), 0o755); err != nil {
-			return "", err
-		}
-		if partitioned {
-			glob = rel + "/*/*.parquet"
-		} else {
-			if err := os.MkdirAll(out, 0o755); err != nil {
-				return "", err
-			}
-			out = filepath.Join(out, "data.parquet")
-		}
-		data := map[string]any{"Schema": schema, "Table": table, "Path": out, "Partitioned": partitioned}
-		stmt, err := sqlfiles.Render("lake/export_table.sql", data)
-		if err != nil {
-			return "", err
-		}
-		if _, err := db.ExecContext(ctx, stmt); err != nil {
-			return "", fmt.Errorf("export %s to the lake: %w", qualified, err)
-		}
-		count, err := sqlfiles.Render("lake/count_table.sql", data)
-		if err != nil {
+		if err := os.MkdirAll(out, 0o755); err != nil {
 			return "", err
 		}
 		var n int64
-		if err := db.QueryRowContext(ctx, count).Scan(&n); err != nil {
-			return "", fmt.Errorf("count %s: %w", qualified, err)
+		var glob string
+		if partitioned {
+			glob = rel + "/*/*.parquet"
+			if n, err = exportByProvider(ctx, db, schema, table, out); err != nil {
+				return "", fmt.Errorf("export %s to the lake: %w", qualified, err)
+			}
+		} else {
+			glob = rel + "/*.parquet"
+			data := map[string]any{"Schema": schema, "Table": table, "Path": filepath.Join(out, "data.parquet")}
+			if err := execRendered(ctx, db, "lake/export_table.sql", data); err != nil {
+				return "", fmt.Errorf("export %s to the lake: %w", qualified, err)
+			}
+			count, err := sqlfiles.Render("lake/count_table.sql", data)
+			if err != nil {
+				return "", err
+			}
+			if err := db.QueryRowContext(ctx, count).Scan(&n); err != nil {
+				return "", fmt.Errorf("count %s: %w", qualified, err)
+			}
 		}
 		m.Tables[qualified], m.Paths[qualified] = n, filepath.ToSlash(glob)
 	}
@@ -119,6 +116,69 @@ func pruneSnapshots(dir, current string) error {
 			}
 		}
 		names = names[1:]
+	}
+	return nil
+}
+
+// lakeProvider: a provider id as the configuration allows it, safe as a folder name as it is.
+var lakeProvider = regexp.MustCompile(`^[a-z][a-z0-9-]*$`)
+
+// exportByProvider writes schema.table to out in the hive layout, provider=<id>/data.parquet
+// without the provider column (read_parquet's hive_partitioning gives it back), and returns
+// its rows. One plain COPY per provider, each a filtered scan: DuckDB's PARTITION_BY writer
+// took 40–90% longer for the same files (core.condition at a million people: 7.2–9.8 s
+// against 5.8 s). A value that is not a provider id as the configuration allows (it cannot
+// be a folder name as it is) leaves the table to PARTITION_BY, which escapes it.
+func exportByProvider(ctx context.Context, db *sql.DB, schema, table, out string) (int64, error) {
+	text, err := sqlfiles.Render("lake/providers.sql", map[string]any{"Schema": schema, "Table": table})
+	if err != nil {
+		return 0, err
+	}
+	rows, err := db.QueryContext(ctx, text)
+	if err != nil {
+		return 0, err
+	}
+	var providers []string
+	plain := true
+	var total int64
+	for rows.Next() {
+		var p sql.NullString
+		var n int64
+		if err := rows.Scan(&p, &n); err != nil {
+			rows.Close()
+			return 0, err
+		}
+		plain = plain && p.Valid && lakeProvider.MatchString(p.String)
+		providers = append(providers, p.String)
+		total += n
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return 0, err
+	}
+	if !plain {
+		return total, execRendered(ctx, db, "lake/export_table.sql", map[string]any{"Schema": schema, "Table": table, "Path": out, "Partitioned": true})
+	}
+	for _, p := range providers {
+		dir := filepath.Join(out, "provider="+p)
+		if err := os.MkdirAll(dir, 0o755); err != nil {
+			return 0, err
+		}
+		data := map[string]any{"Schema": schema, "Table": table, "Path": filepath.Join(dir, "data.parquet"), "Provider": p}
+		if err := execRendered(ctx, db, "lake/export_table.sql", data); err != nil {
+			return 0, fmt.Errorf("provider %s: %w", p, err)
+		}
+	}
+	return total, nil
+}
+
+func execRendered(ctx context.Context, db *sql.DB, name string, data any) error {
+	stmt, err := sqlfiles.Render(name, data)
+	if err != nil {
+		return err
+	}
+	if _, err := db.ExecContext(ctx, stmt); err != nil {
+		return fmt.Errorf("%s: %w", name, err)
 	}
 	return nil
 }

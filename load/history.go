@@ -33,11 +33,12 @@ var HistoryTables = []HistoryTable{
 // the history and the core it describes commit together. touched: only the records named
 // in the temporary tables incremental_touched_<t> can have changed (the hourly job's merge),
 // and where the merge kept their rows now in core in incremental_current_<t>, those are read
-// instead of core.
+// instead of core; where it noted which of them core had before (column in_core), only those
+// are looked up in history.
 func MergeHistory(ctx context.Context, conn *sql.Conn, runID int64, now time.Time, touched bool, done func(string, float64)) error {
 	for _, t := range HistoryTables {
 		start := time.Now()
-		var current bool
+		var current, inCore bool
 		if touched {
 			exists, err := tempTableExists(ctx, conn, "incremental_touched_"+t.Name)
 			if err != nil {
@@ -47,6 +48,10 @@ func MergeHistory(ctx context.Context, conn *sql.Conn, runID int64, now time.Tim
 				continue // the batch had nothing of this kind
 			}
 			if current, err = tempTableExists(ctx, conn, "incremental_current_"+t.Name); err != nil {
+				return err
+			}
+			err = sqlfiles.QueryRow(ctx, conn, "ops/temp_column_exists.sql", []any{"incremental_touched_" + t.Name, "in_core"}, &inCore)
+			if err != nil {
 				return err
 			}
 			n, err := TableRows(ctx, conn, "temp", "incremental_touched_"+t.Name)
@@ -62,7 +67,7 @@ func MergeHistory(ctx context.Context, conn *sql.Conn, runID int64, now time.Tim
 				continue
 			}
 		}
-		if err := mergeHistory(ctx, conn, t, runID, now, touched, current); err != nil {
+		if err := mergeHistory(ctx, conn, t, runID, now, touched, current, inCore); err != nil {
 			return fmt.Errorf("history.%s: %w", t.Name, err)
 		}
 		if done != nil {
@@ -93,7 +98,7 @@ func tempTableExists(ctx context.Context, conn *sql.Conn, name string) (bool, er
 	return exists, err
 }
 
-func mergeHistory(ctx context.Context, conn *sql.Conn, t HistoryTable, runID int64, now time.Time, touched, current bool) error {
+func mergeHistory(ctx context.Context, conn *sql.Conn, t HistoryTable, runID int64, now time.Time, touched, current, inCore bool) error {
 	core, err := tableColumns(ctx, conn, "core", t.Name)
 	if err != nil {
 		return err
@@ -125,7 +130,7 @@ func mergeHistory(ctx context.Context, conn *sql.Conn, t HistoryTable, runID int
 		}
 	}
 	return execTemplate(ctx, conn, name, map[string]any{
-		"Table": t.Name, "Key": t.Key, "Hashed": hashed, "Touched": touched, "Current": current,
+		"Table": t.Name, "Key": t.Key, "Hashed": hashed, "Touched": touched, "Current": current, "InCore": inCore,
 		"Run": runID, "Now": now.UTC().Format("2006-01-02 15:04:05.999999+00"),
 	})
 }

@@ -37,7 +37,7 @@ func TestHistoryRefusesRepeatedKeys(t *testing.T) {
 			exec("CREATE TABLE {t} (p VARCHAR, k VARCHAR, v INTEGER)")
 			exec("INSERT INTO {t} VALUES ('x', 'a', 1), ('x', 'a', 2), ('y', 'a', 3), ('x', 'b', 4)")
 			merge := func(run int64) error {
-				return mergeHistory(ctx, conn, table, run, time.Now(), false, false)
+				return mergeHistory(ctx, conn, table, run, time.Now(), false, false, false)
 			}
 			wantRefused := func(run int64, n int) {
 				t.Helper()

@@ -231,3 +231,114 @@ func addNewPatients(t *testing.T, dir string) {
 	}
 	os.Chtimes(files[0], st.ModTime(), st.ModTime())
 }
+
+// TestHourlyHistoryOfResentRecords: an hourly file that sends again attendances already in
+// core, two as they were and one with a new discharge destination, adds one version to
+// history: the changed record's, which closes its first. A record sent again unchanged keeps
+// its one version, and a record the batch did not touch is left alone.
+func TestHourlyHistoryOfResentRecords(t *testing.T) {
+	ctx := context.Background()
+	gen, dir := t.TempDir(), t.TempDir()
+	if _, err := synth.Generate(ctx, synth.Options{Dir: gen, Patients: 200, Seed: 5, Day: time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC)}); err != nil {
+		t.Fatal(err)
+	}
+	copyTree(t, filepath.Join(gen, "inbox"), filepath.Join(dir, "inbox"))
+	cfg, err := pipelines.DemoConfig(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := pipelines.Run(ctx, cfg, pipelines.RunOptions{Job: "nightly"}); err != nil {
+		t.Fatal(err)
+	}
+	files, _ := filepath.Glob(filepath.Join(dir, "inbox", "uhbw-ed", "attendances", "*.csv"))
+	if len(files) == 0 {
+		t.Fatal("the generated day has no ED attendances")
+	}
+	b, err := os.ReadFile(files[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.Split(strings.TrimSpace(string(b)), "\n")
+	header := strings.Split(lines[0], ",")
+	column := func(name string) int {
+		for i, h := range header {
+			if h == name {
+				return i
+			}
+		}
+		t.Fatalf("no column %s in %s", name, lines[0])
+		return -1
+	}
+	id, dest := column("AttendanceId"), column("DischargeDestinationCode")
+	db := (&community{cfg: cfg}).db(t)
+	// Three plain attendances (one comma-free line each, and each in core once), and a
+	// discharge destination that another attendance has, for the one to change.
+	var picked [][]string
+	for _, l := range lines[1:] {
+		f := strings.Split(l, ",")
+		if len(f) != len(header) || strings.Contains(l, `"`) {
+			continue
+		}
+		if count(t, db, "SELECT count(*) FROM core.encounter WHERE source_record_id = ?", f[id]) == 1 &&
+			count(t, db, "SELECT count(*) FROM history.encounter WHERE source_record_id = ?", f[id]) == 1 {
+			picked = append(picked, f)
+		}
+		if len(picked) == 3 {
+			break
+		}
+	}
+	if len(picked) < 3 {
+		t.Fatalf("found %d attendances to send again, want 3", len(picked))
+	}
+	other := ""
+	for _, l := range lines[1:] {
+		if f := strings.Split(l, ","); len(f) == len(header) && f[dest] != "" && f[dest] != picked[2][dest] {
+			other = f[dest]
+			break
+		}
+	}
+	if other == "" {
+		t.Fatal("no second discharge destination in the file")
+	}
+	untouched := picked[2][id]
+	changed := append([]string(nil), picked[1]...)
+	changed[dest] = other
+	resent := strings.Join([]string{lines[0], strings.Join(picked[0], ","), strings.Join(changed, ",")}, "\n") + "\n"
+	name := filepath.Join(dir, "inbox", "uhbw-ed", "attendances", "ED_Attendances_20261102T0900.csv")
+	if err := os.WriteFile(name, []byte(resent), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	received := time.Date(2026, 11, 2, 9, 5, 0, 0, time.UTC)
+	if err := os.Chtimes(name, received, received); err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+
+	res, err := pipelines.Run(ctx, cfg, pipelines.RunOptions{Job: "hourly"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !res.Incremental {
+		t.Fatalf("hourly: %+v; want the batch merged, not a rebuild", res)
+	}
+	db = (&community{cfg: cfg}).db(t)
+	defer db.Close()
+	for _, tc := range []struct {
+		what, id          string
+		versions, current int64
+	}{
+		{"sent again unchanged", picked[0][id], 1, 1},
+		{"sent again with a new discharge destination", picked[1][id], 2, 1},
+		{"not sent again", untouched, 1, 1},
+	} {
+		versions := count(t, db, "SELECT count(*) FROM history.encounter WHERE source_record_id = ?", tc.id)
+		current := count(t, db, "SELECT count(*) FROM history.encounter WHERE source_record_id = ? AND is_current", tc.id)
+		if versions != tc.versions || current != tc.current {
+			t.Errorf("attendance %s, %s: %d versions in history, %d current; want %d and %d",
+				tc.id, tc.what, versions, current, tc.versions, tc.current)
+		}
+	}
+	if n := count(t, db, "SELECT count(*) FROM history.encounter WHERE source_record_id = ? AND valid_from_run = ?", picked[1][id], res.RunID); n != 1 {
+		t.Errorf("the changed attendance has %d versions from the hourly run %d, want 1", n, res.RunID)
+	}
+}

@@ -28,12 +28,16 @@ FROM (
 )
 HAVING count(*) > 0;
 
--- Each record's latest version or removal so far.
+-- Each record's latest version or removal so far. Where the merge says which touched records
+-- core had before (InCore), only those are looked up: history commits with core, so a record
+-- that was not in core has no version still current (none at all, or a removal last), and
+-- either way it gets a version if it is in core now and no removal. In an hourly batch of new
+-- attendances that is most records, and a look-up is a scan of every version's key.
 CREATE OR REPLACE TEMP TABLE history_latest AS
 SELECT {{range .Key}}h.{{ident .}}, {{end}}arg_max(h._version, h.valid_from_run) AS _version, arg_max(h.removed, h.valid_from_run) AS removed
 FROM history.{{ident (print .Table "_version")}} AS h
 {{- if .Touched}}
-SEMI JOIN incremental_touched_{{.Table}} AS t ON {{range $i, $k := .Key}}{{if $i}} AND {{end}}t.{{ident $k}} = h.{{ident $k}}{{end}}
+SEMI JOIN (SELECT * FROM incremental_touched_{{.Table}}{{if .InCore}} WHERE in_core{{end}}) AS t ON {{range $i, $k := .Key}}{{if $i}} AND {{end}}t.{{ident $k}} = h.{{ident $k}}{{end}}
 {{- end}}
 GROUP BY ALL;
 

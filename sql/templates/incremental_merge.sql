@@ -18,7 +18,7 @@ SEMI JOIN quality.quarantined_rows q USING (_provider, _feed, _file_sha256, _row
 WHERE v.version = 1;
 
 CREATE OR REPLACE TEMP TABLE incremental_wins AS
-SELECT b.{{ident .Key}}, b.withdrawn
+SELECT b.{{ident .Key}}, b.withdrawn, c.{{ident .Key}} IS NOT NULL AS in_core
 FROM (
     SELECT {{ident .Key}}, source_version, false AS withdrawn FROM incremental_core
     UNION ALL
@@ -52,9 +52,10 @@ SEMI JOIN (SELECT {{ident .Key}} FROM incremental_wins WHERE NOT withdrawn) w ON
 INSERT INTO core.{{ident .Table}} BY NAME
 SELECT * FROM incremental_current_{{.Table}};
 
--- The records this batch replaced, added or withdrew, for core's history (load/history.go).
+-- The records this batch replaced, added or withdrew, for core's history (load/history.go),
+-- and whether core had them before (in_core: only those can have a version still current).
 CREATE OR REPLACE TEMP TABLE incremental_touched_{{.Table}} AS
-SELECT {{ident .Key}} FROM incremental_wins;
+SELECT {{ident .Key}}, in_core FROM incremental_wins;
 
 DROP TABLE incremental_withdrawn;
 DROP TABLE incremental_wins;

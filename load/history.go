@@ -184,12 +184,12 @@ func ensureHistoryTable(ctx context.Context, conn *sql.Conn, t HistoryTable, cor
 	return execTemplate(ctx, conn, "templates/history_view.sql", map[string]any{"Table": t.Name, "Key": t.Key})
 }
 
-func execTemplate(ctx context.Context, conn *sql.Conn, name string, data any) error {
+func execTemplate(ctx context.Context, db sqlfiles.Execer, name string, data any) error {
 	stmt, err := sqlfiles.Render(name, data)
 	if err != nil {
 		return err
 	}
-	if _, err := conn.ExecContext(ctx, stmt); err != nil {
+	if _, err := db.ExecContext(ctx, stmt); err != nil {
 		return fmt.Errorf("%s: %w", name, err)
 	}
 	return nil

@@ -68,7 +68,7 @@ func PublishLake(ctx context.Context, db *sql.DB, lake string, runID int64) (str
 		} else {
 			glob = rel + "/*.parquet"
 			data := map[string]any{"Schema": schema, "Table": table, "Path": filepath.Join(out, "data.parquet")}
-			if err := execRendered(ctx, db, "lake/export_table.sql", data); err != nil {
+			if err := execTemplate(ctx, db, "lake/export_table.sql", data); err != nil {
 				return "", fmt.Errorf("export %s to the lake: %w", qualified, err)
 			}
 			count, err := sqlfiles.Render("lake/count_table.sql", data)
@@ -157,7 +157,7 @@ func exportByProvider(ctx context.Context, db *sql.DB, schema, table, out string
 		return 0, err
 	}
 	if !plain {
-		return total, execRendered(ctx, db, "lake/export_table.sql", map[string]any{"Schema": schema, "Table": table, "Path": out, "Partitioned": true})
+		return total, execTemplate(ctx, db, "lake/export_table.sql", map[string]any{"Schema": schema, "Table": table, "Path": out, "Partitioned": true})
 	}
 	for _, p := range providers {
 		dir := filepath.Join(out, "provider="+p)
@@ -165,20 +165,9 @@ func exportByProvider(ctx context.Context, db *sql.DB, schema, table, out string
 			return 0, err
 		}
 		data := map[string]any{"Schema": schema, "Table": table, "Path": filepath.Join(dir, "data.parquet"), "Provider": p}
-		if err := execRendered(ctx, db, "lake/export_table.sql", data); err != nil {
+		if err := execTemplate(ctx, db, "lake/export_table.sql", data); err != nil {
 			return 0, fmt.Errorf("provider %s: %w", p, err)
 		}
 	}
 	return total, nil
-}
-
-func execRendered(ctx context.Context, db *sql.DB, name string, data any) error {
-	stmt, err := sqlfiles.Render(name, data)
-	if err != nil {
-		return err
-	}
-	if _, err := db.ExecContext(ctx, stmt); err != nil {
-		return fmt.Errorf("%s: %w", name, err)
-	}
-	return nil
 }

@@ -273,4 +273,23 @@ func TestFilesLandInTheOrderFound(t *testing.T) {
 	if phases != 1 || files != len(found) || rowsRead != read {
 		t.Errorf("step_timings: %d landing rows (want 1) reading %d rows (want %d), %d file rows (want %d)", phases, rowsRead, read, files, len(found))
 	}
+	// The transform's commits are timed as steps of their own: a commit may run DuckDB's
+	// checkpoint, seconds that no SQL file's time shows. A first build commits history
+	// apart from core.
+	var commits []string
+	rows, err = db.Query("SELECT detail FROM ops.step_timings WHERE step = 'transform' AND detail LIKE 'commit:%' AND seconds >= 0 ORDER BY rowid")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var d string
+		if err := rows.Scan(&d); err != nil {
+			t.Fatal(err)
+		}
+		commits = append(commits, d)
+	}
+	if want := []string{"commit: staging", "commit: quality and identity", "commit: core", "commit: history"}; !slices.Equal(commits, want) {
+		t.Errorf("transform's timed commits: %q, want %q", commits, want)
+	}
 }

@@ -58,7 +58,7 @@ func RunIncremental(ctx context.Context, conn *sql.Conn, runID int64, providers 
 		steps = append(steps, Step{Name: name, Seconds: seconds})
 		log.Debug("sql step", "file", name, "seconds", seconds)
 	}
-	err = sqlfiles.InTransaction(ctx, conn, func() error {
+	err = sqlfiles.InTransactionTimed(ctx, conn, func() error {
 		if err := sqlfiles.Exec(ctx, conn, "schema/40_staging.sql"); err != nil {
 			return err
 		}
@@ -80,7 +80,7 @@ func RunIncremental(ctx context.Context, conn *sql.Conn, runID int64, providers 
 			}
 		}
 		return nil
-	})
+	}, func(seconds float64) { done("commit: staging", seconds) })
 	if err != nil {
 		return steps, err
 	}
@@ -91,7 +91,7 @@ func RunIncremental(ctx context.Context, conn *sql.Conn, runID int64, providers 
 	if merges > 0 {
 		return steps, fmt.Errorf("%w: %d merge or unlink message(s) change who is who", ErrNotIncremental, merges)
 	}
-	err = sqlfiles.InTransaction(ctx, conn, func() error {
+	err = sqlfiles.InTransactionTimed(ctx, conn, func() error {
 		if err := sqlfiles.Exec(ctx, conn, "incremental/00_begin.sql", runID); err != nil {
 			return err
 		}
@@ -148,7 +148,7 @@ func RunIncremental(ctx context.Context, conn *sql.Conn, runID int64, providers 
 			return err
 		}
 		return sqlfiles.Exec(ctx, conn, "ops/run_built.sql", runID)
-	})
+	}, func(seconds float64) { done("commit: core and history", seconds) })
 	return steps, err
 }
 

@@ -60,12 +60,15 @@ func Run(ctx context.Context, conn *sql.Conn, runID int64, providers []string, r
 		}
 		log.Debug("sql step", "file", name, "seconds", seconds, "duckdb_memory_mb", mem, "duckdb_temporary_mb", tmp, "largest", largest.String)
 	}
+	committed := func(what string) func(float64) {
+		return func(seconds float64) { done("commit: "+what, seconds) }
+	}
 	// Staging is committed on its own, before the rest. It is scratch space no analyst
 	// reads, and DuckDB's planner sees no rows in tables filled earlier in the same
 	// transaction: every later join against a staging table built in-transaction would
 	// hash the whole staging table instead of the small side (at 10 million rows, gigabytes
 	// of memory, or an out-of-memory error under a memory limit).
-	err = sqlfiles.InTransaction(ctx, conn, func() error {
+	err = sqlfiles.InTransactionTimed(ctx, conn, func() error {
 		// Staging tables are declared with CREATE OR REPLACE: re-running empties them.
 		if err := sqlfiles.Exec(ctx, conn, "schema/40_staging.sql"); err != nil {
 			return err
@@ -79,16 +82,16 @@ func Run(ctx context.Context, conn *sql.Conn, runID int64, providers []string, r
 			}
 		}
 		return nil
-	})
+	}, committed("staging"))
 	if err != nil {
 		return steps, err
 	}
-	err = sqlfiles.InTransaction(ctx, conn, func() error {
+	err = sqlfiles.InTransactionTimed(ctx, conn, func() error {
 		if err := checkQuality(ctx, conn, runID, rawTables, 0, done); err != nil {
 			return err
 		}
 		return resolveIdentity(ctx, conn, runID, linkage, done)
-	})
+	}, committed("quality and identity"))
 	if err != nil {
 		return steps, err
 	}
@@ -117,7 +120,7 @@ func Run(ctx context.Context, conn *sql.Conn, runID int64, providers []string, r
 		}
 		return sqlfiles.Exec(ctx, conn, "ops/run_built.sql", runID)
 	}
-	err = sqlfiles.InTransaction(ctx, conn, func() error {
+	err = sqlfiles.InTransactionTimed(ctx, conn, func() error {
 		if err := sqlfiles.ExecDir(ctx, conn, "core", done); err != nil {
 			return err
 		}
@@ -133,11 +136,11 @@ func Run(ctx context.Context, conn *sql.Conn, runID int64, providers []string, r
 			return nil
 		}
 		return history()
-	})
+	}, committed("core"))
 	if err != nil || !firstBuild {
 		return steps, err
 	}
-	return steps, sqlfiles.InTransaction(ctx, conn, history)
+	return steps, sqlfiles.InTransactionTimed(ctx, conn, history, committed("history"))
 }
 
 // checkQuality runs the rules (runQuality), records the run's results, and attaches each

@@ -98,6 +98,22 @@ func TestHourlyMergesItsBatch(t *testing.T) {
 	if !res.Incremental || res.FilesNew == 0 {
 		t.Fatalf("hourly: %+v; want the batch merged, not a rebuild", res)
 	}
+	// Its two commits are timed as steps, as the nightly job's are (TestFilesLandInTheOrderFound).
+	func() {
+		db, err := load.OpenReadOnly(ctx, cfgs[0].Warehouse)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer db.Close()
+		var commits string
+		if err := db.QueryRow(`SELECT coalesce(string_agg(detail, ', ' ORDER BY rowid), '') FROM ops.step_timings
+			WHERE run_id = ? AND step = 'transform' AND detail LIKE 'commit:%'`, res.RunID).Scan(&commits); err != nil {
+			t.Fatal(err)
+		}
+		if want := "commit: staging, commit: core and history"; commits != want {
+			t.Errorf("hourly run's timed commits: %q, want %q", commits, want)
+		}
+	}()
 	if _, err := pipelines.Run(ctx, cfgs[1], pipelines.RunOptions{Job: "nightly"}); err != nil {
 		t.Fatal(err)
 	}

@@ -131,7 +131,7 @@ func InTransaction(ctx context.Context, conn Execer, fn func() error) error {
 // InTransactionTimed is InTransaction, and tells committed, if given, how long the COMMIT
 // took. That includes the checkpoint DuckDB runs at a commit once its write-ahead log has
 // grown past checkpoint_threshold, which writes out every table changed since the last one:
-// at a million people, ten seconds that no SQL step's time shows.
+// at a million people, 6–11 s that no SQL step's time shows.
 func InTransactionTimed(ctx context.Context, conn Execer, fn func() error, committed func(seconds float64)) (err error) {
 	if _, err := conn.ExecContext(ctx, "BEGIN TRANSACTION"); err != nil {
 		return err

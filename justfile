@@ -26,6 +26,11 @@ bench PEOPLE="20000":
 bench-scaling:
     go run ./cmd/ccare bench --patients 20000,200000,1000000
 
+# Then the next day's nightly job on top of the first night and the hourly runs: what every
+# night after the first costs
+bench-second-night PEOPLE="200000":
+    go run ./cmd/ccare bench --patients {{PEOPLE}} --second-night
+
 # Identity resolution at scale: the nightly job on 1,000,000 people (time, peak memory,
 # identity resolution's own seconds, pairwise precision and recall against the truth)
 bench-linkage PEOPLE="1000000":

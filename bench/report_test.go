@@ -42,6 +42,39 @@ func TestChecks(t *testing.T) {
 	if !strings.Contains(b.String(), "BenchmarkCcare/people=1000000/step=hourly_median 1 30000000000 ns/op 4167 rows/s 125000 rows 2048 peak-MiB\n") {
 		t.Errorf("benchmark format:\n%s", b.String())
 	}
+	if notes := r.Notes(); len(notes) != 0 {
+		t.Errorf("notes without a second night: %q", notes)
+	}
+}
+
+// The second night is shown against the first, and its memory counts towards the peak.
+func TestSecondNight(t *testing.T) {
+	r := Result{Steps: []Step{
+		{People: 1000000, Name: Floor, Seconds: 40, Rows: 12500000},
+		{People: 1000000, Name: Nightly, Seconds: 300, Rows: 12500000, PeakRSS: 3 << 30},
+		{People: 1000000, Name: Hourly, Seconds: 25, Rows: 125000, PeakRSS: 2 << 30},
+		{People: 1000000, Name: SecondNight, Seconds: 510, Rows: 12500000, PeakRSS: 5 << 30},
+	}}
+	want := "1000000 people: the second night's nightly job took 1.70 × the first's (no target; it rebuilds from every file raw holds)"
+	if notes := r.Notes(); len(notes) != 1 || notes[0] != want {
+		t.Errorf("notes: %q, want %q", notes, want)
+	}
+	var b strings.Builder
+	if err := r.WriteTable(&b, DefaultTargets); err != nil {
+		t.Fatal(err)
+	}
+	for _, line := range []string{"note " + want, "MISS 1000000 people: peak RSS of the pipeline's runs 5120 MiB"} {
+		if !strings.Contains(b.String(), line) {
+			t.Errorf("table lacks %q:\n%s", line, b.String())
+		}
+	}
+	b.Reset()
+	if err := r.WriteBenchfmt(&b); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(b.String(), "BenchmarkCcare/people=1000000/step=nightly_second_night 1 510000000000 ns/op") {
+		t.Errorf("benchmark format:\n%s", b.String())
+	}
 }
 
 func TestCut(t *testing.T) {

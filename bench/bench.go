@@ -177,11 +177,10 @@ func runSize(ctx context.Context, opt Options, people int) ([]Step, error) {
 	steps = append(steps, floor)
 
 	log.Info("timing the nightly job")
-	nightly, err := child(ctx, opt.Exe, "", "run", "nightly", "--quiet", "--config", config)
+	nightly, err := runNightly(ctx, opt.Exe, config, people, Nightly, files)
 	if err != nil {
 		return steps, err
 	}
-	nightly.People, nightly.Name, nightly.Rows = people, Nightly, files.records(nil)
 	steps = append(steps, nightly)
 	log.Info("nightly done", "seconds", round(nightly.Seconds), "ratio_to_floor", round(nightly.Seconds/floor.Seconds))
 
@@ -230,14 +229,23 @@ func runSize(ctx context.Context, opt Options, people int) ([]Step, error) {
 		return steps, err
 	}
 	log.Info("timing the second night's nightly job")
-	second, err := child(ctx, opt.Exe, "", "run", "nightly", "--quiet", "--config", config)
+	second, err := runNightly(ctx, opt.Exe, config, people, SecondNight, day2)
 	if err != nil {
 		return steps, err
 	}
-	second.People, second.Name, second.Rows = people, SecondNight, day2.records(nil)
 	steps = append(steps, second)
 	log.Info("second night done", "seconds", round(second.Seconds), "ratio_to_first", round(second.Seconds/nightly.Seconds))
 	return steps, nil
+}
+
+// runNightly times the nightly job as step name, on the records of the files it lands.
+func runNightly(ctx context.Context, exe, config string, people int, name string, files fileCounts) (Step, error) {
+	s, err := child(ctx, exe, "", "run", "nightly", "--quiet", "--config", config)
+	if err != nil {
+		return s, err
+	}
+	s.People, s.Name, s.Rows = people, name, files.records(nil)
+	return s, nil
 }
 
 // child runs the ccare binary with args and measures its wall time and peak memory.

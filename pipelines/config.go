@@ -103,7 +103,14 @@ type Feed struct {
 	// RowKey: columns the source system assigns to each row it stores (a database's integer
 	// primary key), left out when asking whether two records are the same record sent twice.
 	RowKey []string
-	Line   int // where the feed is declared, for messages
+	// Whole: every file is the source's whole record (a full extract), not its changes. The
+	// latest file supersedes the earlier ones, which the nightly job then no longer reads
+	// (load.Supersede): a record absent from the latest extract has left the source.
+	Whole bool
+	// ShrinkGuard, for a whole feed: a file with fewer rows than this share of the extract it
+	// would supersede (an empty or truncated extract) supersedes nothing; both are read.
+	ShrinkGuard float64
+	Line        int // where the feed is declared, for messages
 }
 
 // feed finds a provider's feed by their names.
@@ -189,6 +196,9 @@ type feedFile struct {
 	Entity  string         `yaml:"entity"`
 	Columns yaml.MapSlice  `yaml:"columns"`
 	RowKey  []string       `yaml:"row_key"`
+	// Delivery: "changes" (the default) or "whole".
+	Delivery    string   `yaml:"delivery"`
+	ShrinkGuard *float64 `yaml:"shrink_guard"`
 }
 
 var (
@@ -196,6 +206,7 @@ var (
 	namePattern = regexp.MustCompile(`^[a-z][a-z0-9_]*$`)
 	kinds       = []string{"gp", "acute", "urgent-care", "social-care"}
 	cadences    = []string{"nightly", "hourly"}
+	deliveries  = []string{"changes", "whole"}
 	entities    = []string{"person", "allergy", "condition", "medication", "encounter", "care-episode"}
 )
 
@@ -350,6 +361,7 @@ func ParseConfig(name string, data []byte, base string) (*Config, error) {
 				}
 			}
 			f.RowKey = rf.RowKey
+			f.Whole, f.ShrinkGuard = v.delivery(fat, ffield, rf)
 			p.Feeds = append(p.Feeds, f)
 		}
 		cfg.Providers = append(cfg.Providers, p)
@@ -373,6 +385,33 @@ func (v *validator) oneOf(path, field, value string, allowed []string) {
 		return
 	}
 	v.Fail(path, field, fmt.Sprintf("%q is not one of %s", value, strings.Join(allowed, ", ")))
+}
+
+// defaultShrinkGuard: a whole extract under half the rows of the one before it is more likely
+// cut short than a community that halved overnight.
+const defaultShrinkGuard = 0.5
+
+// delivery reads whether a feed's files are whole extracts, and their shrink guard.
+func (v *validator) delivery(at, field string, rf feedFile) (whole bool, guard float64) {
+	if rf.Delivery != "" {
+		v.oneOf(at+".delivery", field+".delivery", rf.Delivery, deliveries)
+	}
+	whole = rf.Delivery == "whole"
+	if whole && rf.Cadence == "hourly" {
+		// The hourly job merges a batch's changes into core; a whole extract's absences
+		// (records left the source) need the nightly job's rebuild.
+		v.Fail(at+".delivery", field+".delivery", "whole extracts are read by the nightly job: the feed's cadence must be nightly")
+	}
+	if rf.ShrinkGuard == nil {
+		return whole, defaultShrinkGuard
+	}
+	if !whole {
+		v.Fail(at+".shrink_guard", field+".shrink_guard", "applies only to a feed with delivery: whole")
+	}
+	if g := *rf.ShrinkGuard; g < 0 || g > 1 {
+		v.Fail(at+".shrink_guard", field+".shrink_guard", fmt.Sprintf("%v must be between 0 (no guard) and 1", g))
+	}
+	return whole, *rf.ShrinkGuard
 }
 
 // disclosure applies the disclosure section over the defaults and checks it.

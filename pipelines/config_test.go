@@ -61,6 +61,10 @@ func TestConfigErrorsNameTheLine(t *testing.T) {
 		{"syntax", "trust_rank: 1", "trust_rank: [1", "line 1", "must be specified"},
 		{"bad rank", "trust_rank: 1", "trust_rank: 0", "line 10:", "trust_rank: must be 1"},
 		{"bad entity", "entity: person", "entity: people", "line 16:", `entity: "people" is not one of`},
+		{"bad delivery", "entity: person", "entity: person\n        delivery: full", "line 17:", `delivery: "full" is not one of changes, whole`},
+		{"whole hourly", "cadence: nightly\n        entity: person", "cadence: hourly\n        entity: person\n        delivery: whole", "line 17:", "cadence must be nightly"},
+		{"guard without whole", "entity: person", "entity: person\n        shrink_guard: 0.5", "line 17:", "applies only to a feed with delivery: whole"},
+		{"guard out of range", "entity: person", "entity: person\n        delivery: whole\n        shrink_guard: 50", "line 18:", "shrink_guard: 50 must be between 0"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -88,6 +92,29 @@ func TestGoodConfigParses(t *testing.T) {
 	f := cfg.Providers[0].Feeds[0]
 	if f.Line != 12 || len(f.Columns) != 2 || f.Columns[1].Header != "NHSNumber" || cfg.Lake != "/srv/ccare/lake" {
 		t.Errorf("parsed %+v / %+v", f, cfg)
+	}
+}
+
+func TestDeliveryConfig(t *testing.T) {
+	for _, tt := range []struct {
+		lines     string
+		whole     bool
+		wantGuard float64
+	}{
+		{"", false, defaultShrinkGuard},
+		{"\n        delivery: changes", false, defaultShrinkGuard},
+		{"\n        delivery: whole", true, defaultShrinkGuard},
+		{"\n        delivery: whole\n        shrink_guard: 0", true, 0},
+		{"\n        delivery: whole\n        shrink_guard: 0.9", true, 0.9},
+	} {
+		text := strings.Replace(goodConfig, "entity: person", "entity: person"+tt.lines, 1)
+		cfg, err := ParseConfig("ccare.yaml", []byte(text), ".")
+		if err != nil {
+			t.Fatalf("%q: %v", tt.lines, err)
+		}
+		if f := cfg.Providers[0].Feeds[0]; f.Whole != tt.whole || f.ShrinkGuard != tt.wantGuard {
+			t.Errorf("%q: whole %v, guard %v; want %v, %v", tt.lines, f.Whole, f.ShrinkGuard, tt.whole, tt.wantGuard)
+		}
 	}
 }
 

@@ -77,6 +77,7 @@ type RunResult struct {
 	FilesBusy     int      // files still being written, left for the next run
 	Rejected      []string // one message per rejected file
 	Drift         []string // one message per loaded file with columns its feed's last file lacked
+	Held          []string // one message per whole extract too small to supersede its feed's current one
 	Replayed      int      // files read again by a replay
 	ReplayMissing int      // files a replay wanted that are no longer in the inbox
 	// Quarantined rows before and after a replay (of the providers replayed).
@@ -263,7 +264,7 @@ func Run(ctx context.Context, cfg *Config, opt RunOptions) (res RunResult, err e
 	for _, p := range cfg.Providers {
 		providers = append(providers, p.ID)
 		for _, f := range p.Feeds {
-			rawTables = append(rawTables, transform.RawTable{Name: f.Target(p).RawTable(), RowKey: f.RowKey})
+			rawTables = append(rawTables, transform.RawTable{Name: f.Target(p).RawTable(), RowKey: f.RowKey, Provider: p.ID, Feed: f.Name})
 		}
 	}
 	var steps []transform.Step
@@ -294,6 +295,9 @@ func Run(ctx context.Context, cfg *Config, opt RunOptions) (res RunResult, err e
 		}
 	}
 	if !res.Incremental {
+		if res.Held, err = currentExtracts(ctx, conn, cfg, rawTables, log); err != nil {
+			return res, err
+		}
 		done := opt.Progress.step("transform: staging, quality rules, core")
 		more, err := transform.Run(ctx, conn, res.RunID, providers, rawTables, cfg.Linkage, log)
 		steps = append(steps, more...)
@@ -430,6 +434,39 @@ func refreshProviders(ctx context.Context, conn *sql.Conn, cfg *Config) error {
 		}
 		return nil
 	})
+}
+
+// currentExtracts sets, for each whole feed's raw table, the file its current extract came
+// from: the full transform reads it and the files after it, and supersedes those before. It
+// returns a message for each file the shrink guard held back.
+func currentExtracts(ctx context.Context, conn *sql.Conn, cfg *Config, rawTables []transform.RawTable, log *slog.Logger) (held []string, err error) {
+	for i, t := range rawTables {
+		_, f, ok := cfg.feed(t.Provider, t.Feed)
+		if !ok || !f.Whole {
+			continue
+		}
+		files, err := load.CurrentExtracts(ctx, conn, t.Provider, t.Feed)
+		if err != nil {
+			return nil, err
+		}
+		current, kept := load.Supersede(files, f.ShrinkGuard)
+		if current < 0 {
+			continue
+		}
+		rawTables[i].From = files[current].FileID
+		if current > 0 {
+			log.Info("whole extract supersedes the feed's earlier files", "feed", t.Provider+"/"+t.Feed,
+				"file", files[current].Name, "superseded", current)
+		}
+		for _, h := range kept {
+			held = append(held, fmt.Sprintf("%s/%s %s: %d rows, under %.0f%% of the %d of %s, so it supersedes nothing and both are read",
+				t.Provider, t.Feed, h.Name, h.RowsRead, 100*f.ShrinkGuard, files[current].RowsRead, files[current].Name))
+			log.Warn("whole extract held back: too few rows to supersede the feed's current extract, so both are read",
+				"feed", t.Provider+"/"+t.Feed, "file", h.Name, "rows", h.RowsRead,
+				"current", files[current].Name, "current_rows", files[current].RowsRead, "shrink_guard", f.ShrinkGuard)
+		}
+	}
+	return held, nil
 }
 
 type pending struct {

@@ -32,6 +32,9 @@ func TestVersionsWithdrawalsAndLateArrivals(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// This EPR sends changes: each file adds versions to what came before (with delivery:
+	// whole, day 2's file would supersede day 1's; TestWholeExtractsSupersede).
+	deliverChanges(t, cfg, "uhbw-epr", "conditions")
 	nhs := testNHSNumbers(1)[0]
 	drop := func(feed, name string, received time.Time, lines ...string) {
 		t.Helper()

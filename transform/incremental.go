@@ -18,14 +18,53 @@ import (
 // (TestStagingReadsRawPlainly guards this), so a reference can be swapped for a subquery.
 var rawReference = regexp.MustCompile(`\braw\.("[a-z0-9_]+"|[a-z0-9_]+\b)`)
 
-// narrowRaw makes SQL that reads raw tables read only one batch's rows (batch 0: all rows).
-func narrowRaw(text string, batch int64) string {
-	if batch == 0 {
-		return text
-	}
+// scope is which rows of the raw tables a transform reads: one batch's (the hourly job's
+// merge), or, in a full transform, all but the rows of whole extracts since superseded.
+type scope struct {
+	batch int64
+	from  map[string]int64 // raw table → the first file id read (its feed's current extract)
+}
+
+// narrow makes SQL that reads raw tables read only the scope's rows, by swapping each raw
+// table for a subquery. Files land in id order, so a file id bound prunes whole row groups.
+func (s scope) narrow(text string) string {
 	return rawReference.ReplaceAllStringFunc(text, func(ref string) string {
-		return fmt.Sprintf("(SELECT * FROM %s WHERE _batch_id = %d)", ref, batch)
+		if s.batch != 0 {
+			return fmt.Sprintf("(SELECT * FROM %s WHERE _batch_id = %d)", ref, s.batch)
+		}
+		if from := s.from[strings.Trim(strings.TrimPrefix(ref, "raw."), `"`)]; from > 0 {
+			return fmt.Sprintf("(SELECT * FROM %s WHERE _file_id >= %d)", ref, from)
+		}
+		return ref
 	})
+}
+
+// execStaging runs the providers' staging SQL over the scope's raw rows.
+func execStaging(ctx context.Context, conn *sql.Conn, providers []string, s scope, done func(string, float64)) error {
+	if err := sqlfiles.Exec(ctx, conn, "schema/40_staging.sql"); err != nil {
+		return err
+	}
+	for _, p := range providers {
+		names, err := sqlfiles.Dir("staging/" + p)
+		if err != nil {
+			return fmt.Errorf("provider %s has a built format but no staging SQL in sql/staging/%s: %w", p, p, err)
+		}
+		for _, name := range names {
+			text, err := sqlfiles.File(name)
+			if err != nil {
+				return err
+			}
+			start := time.Now()
+			if _, err := conn.ExecContext(ctx, s.narrow(text)); err != nil {
+				if s.batch != 0 {
+					return fmt.Errorf("%s (batch %d): %w", name, s.batch, err)
+				}
+				return fmt.Errorf("%s: %w", name, err)
+			}
+			done(name, time.Since(start).Seconds())
+		}
+	}
+	return nil
 }
 
 // ErrNotIncremental says a batch holds something only a full rebuild handles; nothing of the
@@ -58,28 +97,9 @@ func RunIncremental(ctx context.Context, conn *sql.Conn, runID int64, providers 
 		steps = append(steps, Step{Name: name, Seconds: seconds})
 		log.Debug("sql step", "file", name, "seconds", seconds)
 	}
+	batch := scope{batch: runID}
 	err = sqlfiles.InTransactionTimed(ctx, conn, func() error {
-		if err := sqlfiles.Exec(ctx, conn, "schema/40_staging.sql"); err != nil {
-			return err
-		}
-		for _, p := range providers {
-			names, err := sqlfiles.Dir("staging/" + p)
-			if err != nil {
-				return fmt.Errorf("provider %s has no staging SQL in sql/staging/%s: %w", p, p, err)
-			}
-			for _, name := range names {
-				text, err := sqlfiles.File(name)
-				if err != nil {
-					return err
-				}
-				start := time.Now()
-				if _, err := conn.ExecContext(ctx, narrowRaw(text, runID)); err != nil {
-					return fmt.Errorf("%s (batch %d): %w", name, runID, err)
-				}
-				done(name, time.Since(start).Seconds())
-			}
-		}
-		return nil
+		return execStaging(ctx, conn, providers, batch, done)
 	}, func(seconds float64) { done("commit: staging", seconds) })
 	if err != nil {
 		return steps, err
@@ -95,7 +115,7 @@ func RunIncremental(ctx context.Context, conn *sql.Conn, runID int64, providers 
 		if err := sqlfiles.Exec(ctx, conn, "incremental/00_begin.sql", runID); err != nil {
 			return err
 		}
-		if err := checkQuality(ctx, conn, runID, rawTables, runID, done); err != nil {
+		if err := checkQuality(ctx, conn, runID, rawTables, batch, done); err != nil {
 			return err
 		}
 		if err := execTimed(ctx, conn, "incremental/10_links.sql", done); err != nil {

@@ -16,17 +16,29 @@ func TestNarrowRaw(t *testing.T) {
 		{"FROM staging.raw_values", "FROM staging.raw_values"},
 		{"SELECT draw.x FROM t", "SELECT draw.x FROM t"},
 	} {
-		if got := narrowRaw(tt.in, 7); got != tt.want {
-			t.Errorf("narrowRaw(%q)\n got %q\nwant %q", tt.in, got, tt.want)
+		if got := (scope{batch: 7}).narrow(tt.in); got != tt.want {
+			t.Errorf("narrow(%q)\n got %q\nwant %q", tt.in, got, tt.want)
 		}
 	}
-	if got := narrowRaw("FROM raw.x", 0); got != "FROM raw.x" {
-		t.Errorf("batch 0 changed the text: %q", got)
+	if got := (scope{}).narrow("FROM raw.x"); got != "FROM raw.x" {
+		t.Errorf("an empty scope changed the text: %q", got)
+	}
+	// A full transform: whole feeds' tables read from their current extract on.
+	current := scope{from: map[string]int64{"gp_emis_patients": 12, "bcc_social_clients": 30}}
+	for _, tt := range []struct{ in, want string }{
+		{"SELECT * FROM raw.gp_emis_patients;", "SELECT * FROM (SELECT * FROM raw.gp_emis_patients WHERE _file_id >= 12);"},
+		{`FROM raw."bcc_social_clients" AS r`, `FROM (SELECT * FROM raw."bcc_social_clients" WHERE _file_id >= 30) AS r`},
+		{"FROM raw.nbt_pas_adt", "FROM raw.nbt_pas_adt"},
+		{"FROM raw.gp_emis_patients_extra", "FROM raw.gp_emis_patients_extra"},
+	} {
+		if got := current.narrow(tt.in); got != tt.want {
+			t.Errorf("narrow(%q)\n got %q\nwant %q", tt.in, got, tt.want)
+		}
 	}
 }
 
 // TestStagingReadsRawPlainly: the hourly job narrows staging SQL and the rule templates to its
-// batch by swapping each raw table for a subquery (narrowRaw), which is only sound where a
+// batch by swapping each raw table for a subquery (scope.narrow), which is only sound where a
 // raw table is read as FROM raw.<table>: not aliased without AS, not joined, and never
 // qualifying a column.
 func TestStagingReadsRawPlainly(t *testing.T) {

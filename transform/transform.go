@@ -9,9 +9,7 @@ package transform
 import (
 	"context"
 	"database/sql"
-	"errors"
 	"fmt"
-	"io/fs"
 	"log/slog"
 	"strings"
 	"time"
@@ -25,6 +23,11 @@ type RawTable struct {
 	Name string
 	// RowKey: columns the source assigns to each stored row, ignored when comparing records.
 	RowKey []string
+	// A whole feed's table (delivery: whole): its provider and feed, and the file id of its
+	// current extract. A full transform reads only that file's rows and later ones, and marks
+	// the earlier files superseded in the ledger (load.MarkSuperseded). 0: every row is read.
+	Provider, Feed string
+	From           int64
 }
 
 // Step is one SQL file run and how long it took.
@@ -68,26 +71,21 @@ func Run(ctx context.Context, conn *sql.Conn, runID int64, providers []string, r
 	// transaction: every later join against a staging table built in-transaction would
 	// hash the whole staging table instead of the small side (at 10 million rows, gigabytes
 	// of memory, or an out-of-memory error under a memory limit).
+	current := scope{from: map[string]int64{}}
+	for _, t := range rawTables {
+		if t.From > 0 {
+			current.from[t.Name] = t.From
+		}
+	}
 	err = sqlfiles.InTransactionTimed(ctx, conn, func() error {
 		// Staging tables are declared with CREATE OR REPLACE: re-running empties them.
-		if err := sqlfiles.Exec(ctx, conn, "schema/40_staging.sql"); err != nil {
-			return err
-		}
-		for _, p := range providers {
-			if err := sqlfiles.ExecDir(ctx, conn, "staging/"+p, done); err != nil {
-				if errors.Is(err, fs.ErrNotExist) {
-					return fmt.Errorf("provider %s has a built format but no staging SQL in sql/staging/%s", p, p)
-				}
-				return err
-			}
-		}
-		return nil
+		return execStaging(ctx, conn, providers, current, done)
 	}, committed("staging"))
 	if err != nil {
 		return steps, err
 	}
 	err = sqlfiles.InTransactionTimed(ctx, conn, func() error {
-		if err := checkQuality(ctx, conn, runID, rawTables, 0, done); err != nil {
+		if err := checkQuality(ctx, conn, runID, rawTables, current, done); err != nil {
 			return err
 		}
 		return resolveIdentity(ctx, conn, runID, linkage, done)
@@ -124,6 +122,14 @@ func Run(ctx context.Context, conn *sql.Conn, runID int64, providers []string, r
 		if err := sqlfiles.ExecDir(ctx, conn, "core", done); err != nil {
 			return err
 		}
+		// The rows of superseded extracts have just left core; their files' counts become final.
+		for _, t := range rawTables {
+			if t.From > 0 {
+				if err := load.MarkSuperseded(ctx, conn, t.Provider, t.Feed, t.From); err != nil {
+					return err
+				}
+			}
+		}
 		start := time.Now()
 		if err := sqlfiles.Exec(ctx, conn, "ops/reconcile_ledger.sql", 0); err != nil {
 			return err
@@ -145,8 +151,8 @@ func Run(ctx context.Context, conn *sql.Conn, runID int64, providers []string, r
 
 // checkQuality runs the rules (runQuality), records the run's results, and attaches each
 // newly quarantined row's record as sent.
-func checkQuality(ctx context.Context, conn *sql.Conn, runID int64, rawTables []RawTable, batch int64, done func(string, float64)) error {
-	if err := runQuality(ctx, conn, rawTables, batch, done); err != nil {
+func checkQuality(ctx context.Context, conn *sql.Conn, runID int64, rawTables []RawTable, s scope, done func(string, float64)) error {
+	if err := runQuality(ctx, conn, rawTables, s, done); err != nil {
 		return err
 	}
 	start := time.Now()
@@ -160,7 +166,7 @@ func checkQuality(ctx context.Context, conn *sql.Conn, runID int64, rawTables []
 			return err
 		}
 		start := time.Now()
-		if _, err := conn.ExecContext(ctx, narrowRaw(text, batch)); err != nil {
+		if _, err := conn.ExecContext(ctx, s.narrow(text)); err != nil {
 			return fmt.Errorf("templates/quarantine_record.sql for raw.%s: %w", table.Name, err)
 		}
 		done("templates/quarantine_record.sql "+table.Name, time.Since(start).Seconds())
@@ -172,7 +178,7 @@ func checkQuality(ctx context.Context, conn *sql.Conn, runID int64, rawTables []
 // applying each one's checks (templates/quality_apply.sql) before the next defines its own. With a
 // batch (the hourly job), the rules see only that batch's rows, and the earlier verdicts on
 // other rows stand (quality/00_reset.sql is not run).
-func runQuality(ctx context.Context, conn *sql.Conn, rawTables []RawTable, batch int64, done func(string, float64)) error {
+func runQuality(ctx context.Context, conn *sql.Conn, rawTables []RawTable, s scope, done func(string, float64)) error {
 	names, err := sqlfiles.Dir("quality")
 	if err != nil {
 		return err
@@ -182,7 +188,7 @@ func runQuality(ctx context.Context, conn *sql.Conn, rawTables []RawTable, batch
 	}
 	var applyText [2]string // without, with the rule file's own quality_counts
 	for i := range applyText {
-		applyText[i], err = sqlfiles.Render("templates/quality_apply.sql", map[string]any{"Batch": batch != 0, "Counts": i == 1})
+		applyText[i], err = sqlfiles.Render("templates/quality_apply.sql", map[string]any{"Batch": s.batch != 0, "Counts": i == 1})
 		if err != nil {
 			return err
 		}
@@ -199,7 +205,7 @@ func runQuality(ctx context.Context, conn *sql.Conn, rawTables []RawTable, batch
 		return nil
 	}
 	for _, name := range names {
-		if batch != 0 && name == "quality/00_reset.sql" {
+		if s.batch != 0 && name == "quality/00_reset.sql" {
 			continue
 		}
 		start := time.Now()
@@ -216,7 +222,7 @@ func runQuality(ctx context.Context, conn *sql.Conn, rawTables []RawTable, batch
 		if err != nil {
 			return err
 		}
-		text = narrowRaw(text, batch)
+		text = s.narrow(text)
 		name := "templates/quality_duplicates.sql " + table.Name
 		if _, err := conn.ExecContext(ctx, text); err != nil {
 			return fmt.Errorf("%s: %w", name, err)

@@ -86,6 +86,9 @@ func printResult(g *globals, res pipelines.RunResult) {
 	for _, d := range res.Drift {
 		fmt.Fprintf(w, "  schema drift: %s\n", d)
 	}
+	for _, h := range res.Held {
+		fmt.Fprintf(w, "  held back: %s\n", h)
+	}
 	if res.Status != "succeeded" {
 		return
 	}

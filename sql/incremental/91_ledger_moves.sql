@@ -3,5 +3,5 @@
 UPDATE ops.file_ledger AS l
 SET rows_loaded = l.rows_loaded - x.n, rows_superseded = l.rows_superseded + x.n
 FROM (SELECT entity, _provider, _feed, _file_sha256, sum(n) AS n FROM incremental_moves GROUP BY ALL) x
-WHERE l.batch_id <> $1 AND l.status = 'loaded'
+WHERE l.batch_id <> $1 AND l.status = 'loaded' AND l.superseded_by IS NULL
   AND l.entity = x.entity AND l.provider = x._provider AND l.feed = x._feed AND l.sha256 = x._file_sha256;

@@ -2,7 +2,8 @@
 -- rows that reached core, were quarantined, or were superseded by a later version of the same
 -- record. Each count comes from a different place, so conservation (read = loaded +
 -- quarantined + superseded) is a real check, made by ops/conservation.sql. $1: only the files
--- of that batch (the hourly job, whose staging holds only them), or 0 for every file.
+-- of that batch (the hourly job, whose staging holds only them), or 0 for every file still
+-- read (a whole extract since superseded has its final counts: ops/supersede_files.sql).
 UPDATE ops.file_ledger AS l
 SET rows_loaded = c.loaded, rows_quarantined = c.quarantined, rows_superseded = c.superseded
 FROM (
@@ -68,6 +69,6 @@ FROM (
     LEFT JOIN loaded ld      ON ld.entity = f.entity AND ld._provider = f.provider AND ld._feed = f.feed AND ld._file_sha256 = f.sha256
     LEFT JOIN quarantined qu ON qu.provider = f.provider AND qu.feed = f.feed AND qu.file_sha256 = f.sha256
     LEFT JOIN superseded su  ON su.entity = f.entity AND su._provider = f.provider AND su._feed = f.feed AND su._file_sha256 = f.sha256
-    WHERE f.status = 'loaded' AND ($1 = 0 OR f.batch_id = $1)
+    WHERE f.status = 'loaded' AND f.superseded_by IS NULL AND ($1 = 0 OR f.batch_id = $1)
 ) AS c
 WHERE l.file_id = c.file_id;

@@ -53,6 +53,9 @@ CREATE TABLE IF NOT EXISTS ops.step_timings (
 -- loaded file did not (quality rule SCH-001; the values are kept in raw.*._extra).
 ALTER TABLE ops.file_ledger ADD COLUMN IF NOT EXISTS header VARCHAR[];
 ALTER TABLE ops.file_ledger ADD COLUMN IF NOT EXISTS added_columns VARCHAR[];
+-- A whole feed's file (delivery: whole) once a later extract of the feed has superseded it:
+-- that file's id. The nightly job no longer reads it; its counts are final (NULL: still read).
+ALTER TABLE ops.file_ledger ADD COLUMN IF NOT EXISTS superseded_by BIGINT;
 
 -- Crash safety: built_at is set in the same transaction as the run's core tables, published_at
 -- once its lake snapshot and reports are in place. A run that died (kill -9, power) leaves

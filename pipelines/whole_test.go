@@ -1,0 +1,166 @@
+package pipelines_test
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/bnssg-connecting-care/ccare/pipelines"
+)
+
+// TestWholeExtractsSupersede: a whole feed's latest extract supersedes the earlier ones. A
+// record absent from it leaves core (history closes it); the earlier file's ledger counts
+// become final and still conserve its rows; the transform no longer reads its rows; and an
+// extract too small to be trusted (empty) supersedes nothing until a normal one arrives.
+func TestWholeExtractsSupersede(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	cfg, err := pipelines.DemoConfig(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	nhs := testNHSNumbers(1)[0]
+	received := time.Date(2026, 11, 1, 23, 0, 0, 0, time.UTC)
+	night := func(day string, conditions ...string) pipelines.RunResult {
+		t.Helper()
+		write := func(feed, name, text string) {
+			p := filepath.Join(dir, "inbox", "uhbw-epr", feed, name)
+			if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+				t.Fatal(err)
+			}
+			if err := os.WriteFile(p, []byte(text), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			if err := os.Chtimes(p, received, received); err != nil {
+				t.Fatal(err)
+			}
+		}
+		write("patients", "Patient_"+day+".ndjson", `{"resourceType":"Patient","id":"p-1","meta":{"versionId":"1"},`+
+			`"identifier":[{"system":"https://fhir.nhs.uk/Id/nhs-number","value":"`+nhs+`"}],"name":[{"family":"Hughes","given":["Gwen"]}],`+
+			`"gender":"female","birthDate":"1950-04-02","address":[{"postalCode":"BS8 1TH"},{"day":"`+day+`"}]}`+"\n")
+		text := ""
+		if len(conditions) > 0 {
+			text = strings.Join(conditions, "\n") + "\n"
+		}
+		write("conditions", "Condition_"+day+".ndjson", text)
+		received = received.AddDate(0, 0, 1)
+		res, err := pipelines.Run(ctx, cfg, pipelines.RunOptions{})
+		if err != nil {
+			t.Fatalf("night %s: %v", day, err)
+		}
+		return res
+	}
+	asthma := fhirCondition("c-asthma", "1", "active", "confirmed", "195967001", "Asthma", "2019-03-01")
+	hypertension := fhirCondition("c-bp", "1", "active", "confirmed", "38341003", "Hypertension", "2015-06-01")
+	diabetes := fhirCondition("c-gone", "1", "active", "confirmed", "44054006", "Type 2 diabetes mellitus", "2020-01-01")
+	cutShort := `{"resourceType":"Condition","id":"c-cut","meta":{"versionId":"1"},"code":{"coding":[{"sys`
+
+	c := &community{cfg: cfg}
+	conditions := func(want ...string) {
+		t.Helper()
+		db := c.db(t)
+		defer db.Close()
+		rows, err := db.Query("SELECT source_record_id FROM core.condition WHERE provider = 'uhbw-epr' ORDER BY 1")
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer rows.Close()
+		var got []string
+		for rows.Next() {
+			var id string
+			if err := rows.Scan(&id); err != nil {
+				t.Fatal(err)
+			}
+			got = append(got, id)
+		}
+		if strings.Join(got, ",") != strings.Join(want, ",") {
+			t.Errorf("core conditions %v, want %v", got, want)
+		}
+	}
+	type entry struct {
+		read, loaded, quarantined, superseded int64
+		by                                    string // the file that superseded it
+	}
+	ledger := func(name string) (e entry) {
+		t.Helper()
+		db := c.db(t)
+		defer db.Close()
+		if err := db.QueryRow(`SELECT l.rows_read, l.rows_loaded, l.rows_quarantined, l.rows_superseded, coalesce(s.file_name, '')
+			FROM ops.file_ledger l LEFT JOIN ops.file_ledger s ON s.file_id = l.superseded_by WHERE l.file_name = ?`, name).
+			Scan(&e.read, &e.loaded, &e.quarantined, &e.superseded, &e.by); err != nil {
+			t.Fatal(err)
+		}
+		return e
+	}
+
+	night("20261101", asthma, hypertension, diabetes, cutShort)
+	conditions("c-asthma", "c-bp", "c-gone")
+	if got, want := ledger("Condition_20261101.ndjson"), (entry{4, 3, 1, 0, ""}); got != want {
+		t.Errorf("night 1, day 1's file: %+v, want %+v", got, want)
+	}
+
+	// Night 2: the diabetes has left the EPR; the asthma is resolved (a new version).
+	resolved := fhirCondition("c-asthma", "2", "resolved", "confirmed", "195967001", "Asthma", "2019-03-01")
+	run2 := night("20261102", resolved, hypertension).RunID
+	conditions("c-asthma", "c-bp")
+	// Day 1's file: the row cut short stays quarantined (its quarantine row is kept); the
+	// rest are superseded, as is day 1's patient.
+	if got, want := ledger("Condition_20261101.ndjson"), (entry{4, 0, 1, 3, "Condition_20261102.ndjson"}); got != want {
+		t.Errorf("night 2, day 1's file: %+v, want %+v", got, want)
+	}
+	if got, want := ledger("Patient_20261101.ndjson"), (entry{1, 0, 0, 1, "Patient_20261102.ndjson"}); got != want {
+		t.Errorf("night 2, day 1's patients: %+v, want %+v", got, want)
+	}
+	if got, want := ledger("Condition_20261102.ndjson"), (entry{2, 2, 0, 0, ""}); got != want {
+		t.Errorf("night 2, day 2's file: %+v, want %+v", got, want)
+	}
+	db := c.db(t)
+	if n := count(t, db, "SELECT count(*) FROM staging.condition WHERE _provider = 'uhbw-epr'"); n != 2 {
+		t.Errorf("staging read %d EPR condition rows, want day 2's 2 only", n)
+	}
+	if n := count(t, db, "SELECT count(*) FROM history.condition WHERE source_record_id = 'c-gone' AND valid_to_run = ?", run2); n != 1 {
+		t.Errorf("history: the diabetes left the source in run %d, but %d of its versions end there", run2, n)
+	}
+	if n := count(t, db, "SELECT count(*) FROM quality.quarantine WHERE rule_id = 'EXT-002' AND file_name = 'Condition_20261101.ndjson'"); n != 1 {
+		t.Errorf("day 1's row cut short: %d quarantine rows, want it kept (1)", n)
+	}
+	db.Close()
+
+	// Night 3: an empty extract. It is held back and supersedes nothing.
+	res := night("20261103")
+	if len(res.Held) != 1 || !strings.Contains(res.Held[0], "Condition_20261103.ndjson: 0 rows, under 50% of the 2 of Condition_20261102.ndjson") {
+		t.Errorf("held back: %q, want the empty extract named against day 2's", res.Held)
+	}
+	conditions("c-asthma", "c-bp")
+	if got, want := ledger("Condition_20261102.ndjson"), (entry{2, 2, 0, 0, ""}); got != want {
+		t.Errorf("night 3, day 2's file: %+v, want it still current %+v", got, want)
+	}
+
+	// Night 4: a normal extract supersedes day 2's and the held empty one.
+	if res := night("20261104", hypertension); len(res.Held) != 0 {
+		t.Errorf("night 4 held back %q, want nothing (1 row is half of 2: not under the guard)", res.Held)
+	}
+	conditions("c-bp")
+	for _, name := range []string{"Condition_20261102.ndjson", "Condition_20261103.ndjson"} {
+		if got := ledger(name); got.by != "Condition_20261104.ndjson" || got.loaded != 0 || got.read != got.quarantined+got.superseded {
+			t.Errorf("night 4, %s: %+v, want superseded by day 4's file, its rows conserved", name, got)
+		}
+	}
+}
+
+// deliverChanges makes a feed of cfg a changes feed (delivery: changes).
+func deliverChanges(t *testing.T, cfg *pipelines.Config, provider, feed string) {
+	t.Helper()
+	for i, p := range cfg.Providers {
+		for j, f := range p.Feeds {
+			if p.ID == provider && f.Name == feed {
+				cfg.Providers[i].Feeds[j].Whole = false
+				return
+			}
+		}
+	}
+	t.Fatalf("no feed %s/%s", provider, feed)
+}

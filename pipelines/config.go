@@ -36,8 +36,10 @@ type Config struct {
 	Warehouse string
 	Published string // the read-only copy of the warehouse that analysts query
 	Lake      string
-	Inbox     string
-	Reports   string
+	// Archive holds superseded whole extracts' raw rows, as Parquet (load.ArchiveSuperseded).
+	Archive string
+	Inbox   string
+	Reports string
 	// Benefits is the business case's assumptions file ("" = the embedded benefits.yaml).
 	Benefits string
 	// Disclosure is the small-number policy of every published report.
@@ -128,6 +130,15 @@ func (c *Config) feed(provider, feed string) (Provider, Feed, bool) {
 	return Provider{}, Feed{}, false
 }
 
+// rawTable names a configured feed's raw table.
+func (c *Config) rawTable(provider, feed string) (string, bool) {
+	p, f, ok := c.feed(provider, feed)
+	if !ok {
+		return "", false
+	}
+	return f.Target(p).RawTable(), true
+}
+
 // Target is where the feed's files land.
 func (f Feed) Target(p Provider) extract.Target {
 	return extract.Target{Provider: p.ID, Feed: f.Name, Entity: f.Entity, Format: f.Format, Options: f.Options, Columns: f.Columns}
@@ -138,6 +149,7 @@ type configFile struct {
 	Warehouse  string          `yaml:"warehouse"`
 	Published  string          `yaml:"published"`
 	Lake       string          `yaml:"lake"`
+	Archive    string          `yaml:"archive"`
 	Inbox      string          `yaml:"inbox"`
 	Reports    string          `yaml:"reports"`
 	Benefits   string          `yaml:"benefits"`
@@ -264,6 +276,11 @@ func ParseConfig(name string, data []byte, base string) (*Config, error) {
 		v.Fail("$.published", "published", "must not be the warehouse itself")
 	}
 	cfg.Lake = resolve("lake", raw.Lake)
+	if raw.Archive == "" && cfg.Warehouse != "" {
+		cfg.Archive = filepath.Join(filepath.Dir(cfg.Warehouse), "archive")
+	} else {
+		cfg.Archive = resolve("archive", raw.Archive)
+	}
 	cfg.Inbox = resolve("inbox", raw.Inbox)
 	cfg.Reports = resolve("reports", raw.Reports)
 	cfg.Linkage = v.linkage(raw.Linkage)

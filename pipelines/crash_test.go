@@ -141,7 +141,7 @@ var digestTables = []string{
 var digestIgnored = map[string]bool{
 	"_batch_id": true, "batch_id": true, "run_id": true, "recorded_at": true, "valid_from": true,
 	"valid_to": true, "valid_from_run": true, "valid_to_run": true, "file_id": true, "received_at": true,
-	"_file_id": true, "quarantined_at": true,
+	"_file_id": true, "quarantined_at": true, "archived_at": true,
 }
 
 // digest returns each table's rows (ignored columns left out, doubles rounded) as one
@@ -170,6 +170,8 @@ func digest(t *testing.T, db *sql.DB) map[string]string {
 			case digestIgnored[c]:
 			case c == "superseded_by": // a file id: compared by the superseding file's name
 				cols = append(cols, "(SELECT s.file_name FROM ops.file_ledger s WHERE s.file_id = file_ledger.superseded_by)")
+			case c == "archived_to": // each trial has its own folder
+				cols = append(cols, `regexp_extract("archived_to", '[^/]*$')`)
 			case typ == "DOUBLE":
 				cols = append(cols, fmt.Sprintf("round(%q, 9)", c))
 			case typ == "JSON": // a quarantined row's record carries its batch and file ids

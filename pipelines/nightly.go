@@ -78,6 +78,8 @@ type RunResult struct {
 	Rejected      []string // one message per rejected file
 	Drift         []string // one message per loaded file with columns its feed's last file lacked
 	Held          []string // one message per whole extract too small to supersede its feed's current one
+	Archived      int      // superseded extracts whose rows this run moved from raw to the archive
+	ArchiveError  string   // why archiving stopped (the rows stay in raw; the next run tries again)
 	Replayed      int      // files read again by a replay
 	ReplayMissing int      // files a replay wanted that are no longer in the inbox
 	// Quarantined rows before and after a replay (of the providers replayed).
@@ -87,6 +89,7 @@ type RunResult struct {
 	Warehouse                           string
 	Published                           string
 	Lake                                string
+	Archive                             string // where superseded extracts' raw rows go
 	Reports                             []string
 }
 
@@ -320,6 +323,9 @@ func Run(ctx context.Context, cfg *Config, opt RunOptions) (res RunResult, err e
 	}
 	log.Info("transform done", "seconds", round(time.Since(start)))
 	res.Rebuilt = true
+	if !res.Incremental {
+		archive(ctx, conn, cfg, &res, opt.Progress, log)
+	}
 
 	// What readers query on top of core: after core is committed, before the lake and
 	// the published copy, so that both show this run's views and analyst tables.
@@ -467,6 +473,30 @@ func currentExtracts(ctx context.Context, conn *sql.Conn, cfg *Config, rawTables
 		}
 	}
 	return held, nil
+}
+
+// archive moves the rows of whole extracts superseded (by this run or one before it whose
+// archiving failed) from raw to the archive. A failure is reported, not fatal: the rows stay
+// in raw, nothing is lost, this run's warehouse is still published, and the next full run
+// tries again.
+func archive(ctx context.Context, conn *sql.Conn, cfg *Config, res *RunResult, progress *Progress, log *slog.Logger) {
+	done := progress.step("retention: archive superseded extracts")
+	start := time.Now()
+	archived, err := load.ArchiveSuperseded(ctx, conn, cfg.Archive, cfg.rawTable)
+	done()
+	var rows int64
+	for _, a := range archived {
+		rows += a.Rows
+		log.Info("superseded extract archived: its rows left raw", "file", a.Provider+"/"+a.Feed+" "+a.File, "rows", a.Rows, "path", a.Path)
+	}
+	res.Archived, res.Archive = len(archived), filepath.Join(cfg.Archive, "raw")
+	if len(archived) > 0 {
+		_ = sqlfiles.Exec(ctx, conn, "ops/step_timing_insert.sql", res.RunID, "retention", "archive", time.Since(start).Seconds(), rows)
+	}
+	if err != nil {
+		res.ArchiveError = err.Error()
+		log.Error("retention: a superseded extract could not be archived; its rows stay in raw and the next run tries again", "err", err)
+	}
 }
 
 type pending struct {

@@ -127,6 +127,28 @@ func TestWholeExtractsSupersede(t *testing.T) {
 	if n := count(t, db, "SELECT count(*) FROM quality.quarantine WHERE rule_id = 'EXT-002' AND file_name = 'Condition_20261101.ndjson'"); n != 1 {
 		t.Errorf("day 1's row cut short: %d quarantine rows, want it kept (1)", n)
 	}
+	// Retention: day 1's rows left raw for the archive, every column as landed.
+	if n := count(t, db, "SELECT count(*) FROM raw.uhbw_epr_conditions WHERE _file_sha256 = (SELECT sha256 FROM ops.file_ledger WHERE file_name = 'Condition_20261101.ndjson')"); n != 0 {
+		t.Errorf("day 1's superseded rows: %d still in raw, want 0 (archived)", n)
+	}
+	var archived string
+	if err := db.QueryRow("SELECT coalesce(archived_to, '') FROM ops.file_ledger WHERE file_name = 'Condition_20261101.ndjson'").Scan(&archived); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.HasPrefix(archived, filepath.Join(cfg.Archive, "raw", "uhbw-epr", "conditions", "Condition_20261101.ndjson.")) {
+		t.Errorf("day 1's file archived to %q, want under %s", archived, cfg.Archive)
+	}
+	var ids, lines string
+	if err := db.QueryRow("SELECT string_agg(id, ',' ORDER BY _row_number), string_agg(CAST(_line AS VARCHAR), ',' ORDER BY _row_number) FROM read_parquet('"+
+		strings.ReplaceAll(archived, "'", "''")+"')").Scan(&ids, &lines); err != nil {
+		t.Fatalf("read the archive: %v", err)
+	}
+	if ids != "c-asthma,c-bp,c-gone" || lines != "1,2,3" {
+		t.Errorf("archive of day 1: ids %s lines %s, want the three conditions landed, from lines 1-3", ids, lines)
+	}
+	if n := count(t, db, "SELECT count(*) FROM raw.uhbw_epr_conditions"); n != 2 {
+		t.Errorf("raw holds %d EPR condition rows, want day 2's 2", n)
+	}
 	db.Close()
 
 	// Night 3: an empty extract. It is held back and supersedes nothing.

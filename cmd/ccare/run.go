@@ -99,6 +99,12 @@ func printResult(g *globals, res pipelines.RunResult) {
 		fmt.Fprintf(w, "replay: %d file(s) read again; quarantined rows %d before, %d after\n",
 			res.Replayed, res.QuarantinedBefore, res.QuarantinedAfter)
 	}
+	if res.Archived > 0 {
+		fmt.Fprintf(w, "archive: %d superseded extract(s) moved from raw to %s\n", res.Archived, res.Archive)
+	}
+	if res.ArchiveError != "" {
+		fmt.Fprintf(w, "archive failed: %s (the rows stay in raw; the next run tries again)\n", res.ArchiveError)
+	}
 	if res.ReplayMissing > 0 {
 		fmt.Fprintf(w, "replay: %d file(s) no longer in the inbox, left as loaded\n", res.ReplayMissing)
 	}

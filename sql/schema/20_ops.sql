@@ -56,6 +56,10 @@ ALTER TABLE ops.file_ledger ADD COLUMN IF NOT EXISTS added_columns VARCHAR[];
 -- A whole feed's file (delivery: whole) once a later extract of the feed has superseded it:
 -- that file's id. The nightly job no longer reads it; its counts are final (NULL: still read).
 ALTER TABLE ops.file_ledger ADD COLUMN IF NOT EXISTS superseded_by BIGINT;
+-- Retention: once a superseded file's rows have left raw.*, the Parquet file holding them
+-- (every column as landed, lineage included) and when they moved. NULL: still in raw.
+ALTER TABLE ops.file_ledger ADD COLUMN IF NOT EXISTS archived_to VARCHAR;
+ALTER TABLE ops.file_ledger ADD COLUMN IF NOT EXISTS archived_at TIMESTAMPTZ;
 
 -- Crash safety: built_at is set in the same transaction as the run's core tables, published_at
 -- once its lake snapshot and reports are in place. A run that died (kill -9, power) leaves

@@ -73,7 +73,9 @@ func TestArchiveSuperseded(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	rawTable := func(provider, feed string) (string, bool) { return "gp_tpp_patients", provider == "gp-tpp" && feed == "patients" }
+	rawTable := func(provider, feed string) (string, bool) {
+		return "gp_tpp_patients", provider == "gp-tpp" && feed == "patients"
+	}
 	rows := func(q string) (n int64) {
 		t.Helper()
 		if err := conn.QueryRowContext(ctx, q).Scan(&n); err != nil {

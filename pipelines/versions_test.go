@@ -3,8 +3,6 @@ package pipelines_test
 import (
 	"context"
 	"fmt"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -38,16 +36,7 @@ func TestVersionsWithdrawalsAndLateArrivals(t *testing.T) {
 	nhs := testNHSNumbers(1)[0]
 	drop := func(feed, name string, received time.Time, lines ...string) {
 		t.Helper()
-		p := filepath.Join(dir, "inbox", "uhbw-epr", feed, name)
-		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(p, []byte(strings.Join(lines, "\n")+"\n"), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.Chtimes(p, received, received); err != nil {
-			t.Fatal(err)
-		}
+		dropFile(t, dir, "uhbw-epr", feed, name, strings.Join(lines, "\n")+"\n", received)
 	}
 	day1 := time.Date(2026, 11, 1, 23, 0, 0, 0, time.UTC)
 	drop("patients", "Patient_20261101.ndjson", day1, `{"resourceType":"Patient","id":"p-1","meta":{"versionId":"1"},`+

@@ -26,18 +26,7 @@ func TestWholeExtractsSupersede(t *testing.T) {
 	received := time.Date(2026, 11, 1, 23, 0, 0, 0, time.UTC)
 	night := func(day string, conditions ...string) pipelines.RunResult {
 		t.Helper()
-		write := func(feed, name, text string) {
-			p := filepath.Join(dir, "inbox", "uhbw-epr", feed, name)
-			if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-				t.Fatal(err)
-			}
-			if err := os.WriteFile(p, []byte(text), 0o644); err != nil {
-				t.Fatal(err)
-			}
-			if err := os.Chtimes(p, received, received); err != nil {
-				t.Fatal(err)
-			}
-		}
+		write := func(feed, name, text string) { dropFile(t, dir, "uhbw-epr", feed, name, text, received) }
 		write("patients", "Patient_"+day+".ndjson", `{"resourceType":"Patient","id":"p-1","meta":{"versionId":"1"},`+
 			`"identifier":[{"system":"https://fhir.nhs.uk/Id/nhs-number","value":"`+nhs+`"}],"name":[{"family":"Hughes","given":["Gwen"]}],`+
 			`"gender":"female","birthDate":"1950-04-02","address":[{"postalCode":"BS8 1TH"},{"day":"`+day+`"}]}`+"\n")
@@ -185,4 +174,19 @@ func deliverChanges(t *testing.T, cfg *pipelines.Config, provider, feed string) 
 		}
 	}
 	t.Fatalf("no feed %s/%s", provider, feed)
+}
+
+// dropFile writes a provider's file into the inbox of dir, received (modified) at received.
+func dropFile(t *testing.T, dir, provider, feed, name, text string, received time.Time) {
+	t.Helper()
+	p := filepath.Join(dir, "inbox", provider, feed, name)
+	if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(p, []byte(text), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Chtimes(p, received, received); err != nil {
+		t.Fatal(err)
+	}
 }

@@ -465,8 +465,12 @@ func currentExtracts(ctx context.Context, conn *sql.Conn, cfg *Config, rawTables
 				"file", files[current].Name, "superseded", current)
 		}
 		for _, h := range kept {
-			held = append(held, fmt.Sprintf("%s/%s %s: %d rows, under %.0f%% of the %d of %s, so it supersedes nothing and both are read",
-				t.Provider, t.Feed, h.Name, h.RowsRead, 100*f.ShrinkGuard, files[current].RowsRead, files[current].Name))
+			msg := fmt.Sprintf("%s/%s %s: %d rows, under %.0f%% of the %d of %s, so it supersedes nothing and both are read",
+				t.Provider, t.Feed, h.Name, h.RowsRead, 100*f.ShrinkGuard, files[current].RowsRead, files[current].Name)
+			held = append(held, msg)
+			if err := sqlfiles.Exec(ctx, conn, "ops/held_back.sql", h.FileID, "held back: "+msg); err != nil {
+				return nil, err
+			}
 			log.Warn("whole extract held back: too few rows to supersede the feed's current extract, so both are read",
 				"feed", t.Provider+"/"+t.Feed, "file", h.Name, "rows", h.RowsRead,
 				"current", files[current].Name, "current_rows", files[current].RowsRead, "shrink_guard", f.ShrinkGuard)

@@ -149,6 +149,11 @@ func TestWholeExtractsSupersede(t *testing.T) {
 	if got, want := ledger("Condition_20261102.ndjson"), (entry{2, 2, 0, 0, ""}); got != want {
 		t.Errorf("night 3, day 2's file: %+v, want it still current %+v", got, want)
 	}
+	db = c.db(t)
+	if n := count(t, db, "SELECT count(*) FROM ops.file_ledger WHERE file_name = 'Condition_20261103.ndjson' AND message LIKE 'held back: uhbw-epr/conditions Condition_20261103.ndjson: 0 rows%'"); n != 1 {
+		t.Error("the ledger does not say why the empty extract was held back")
+	}
+	db.Close()
 
 	// Night 4: a normal extract supersedes day 2's and the held empty one.
 	if res := night("20261104", hypertension); len(res.Held) != 0 {

@@ -495,7 +495,7 @@ func archive(ctx context.Context, conn *sql.Conn, cfg *Config, res *RunResult, p
 	}
 	res.Archived, res.Archive = len(archived), filepath.Join(cfg.Archive, "raw")
 	if len(archived) > 0 {
-		_ = sqlfiles.Exec(ctx, conn, "ops/step_timing_insert.sql", res.RunID, "retention", "archive", time.Since(start).Seconds(), rows)
+		_ = sqlfiles.Exec(ctx, conn, "ops/step_timing_insert.sql", res.RunID, "publish", "archive", time.Since(start).Seconds(), rows)
 	}
 	if err != nil {
 		res.ArchiveError = err.Error()

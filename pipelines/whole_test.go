@@ -135,6 +135,9 @@ func TestWholeExtractsSupersede(t *testing.T) {
 	if ids != "c-asthma,c-bp,c-gone" || lines != "1,2,3" {
 		t.Errorf("archive of day 1: ids %s lines %s, want the three conditions landed, from lines 1-3", ids, lines)
 	}
+	if n := count(t, db, "SELECT rows FROM ops.step_timings WHERE run_id = ? AND step = 'publish' AND detail = 'archive'", run2); n != 4 {
+		t.Errorf("the archive step moved %d rows, want day 1's 3 conditions landed and its patient", n)
+	}
 	if n := count(t, db, "SELECT count(*) FROM raw.uhbw_epr_conditions"); n != 2 {
 		t.Errorf("raw holds %d EPR condition rows, want day 2's 2", n)
 	}

@@ -40,7 +40,7 @@ CREATE TABLE IF NOT EXISTS ops.file_ledger (
 
 -- ops.step_timings: what each phase of a run took. step 'extract' (the landing's wall clock),
 -- 'extract file' (each file's own time: files land side by side, so these overlap),
--- 'transform' (each SQL step), 'publish' (views, lake).
+-- 'transform' (each SQL step), 'publish' (views, the archive of superseded extracts, lake).
 CREATE TABLE IF NOT EXISTS ops.step_timings (
     run_id     BIGINT NOT NULL,
     step       VARCHAR NOT NULL,

@@ -125,12 +125,13 @@ func (p Published) FeedTotals(ctx context.Context) ([]schedule.FeedTotals, error
 	for rows.Next() {
 		var t schedule.FeedTotals
 		var lastLoaded sql.NullTime
-		var lastRejected sql.NullString
+		var lastRejected, heldBack sql.NullString
 		if err := rows.Scan(&t.Provider, &t.Feed, &t.FilesLoaded, &t.FilesRejected, &t.RowsRead, &t.RowsLoaded,
-			&t.RowsQuarantined, &t.RowsSuperseded, &lastLoaded, &lastRejected); err != nil {
+			&t.RowsQuarantined, &t.RowsSuperseded, &lastLoaded, &lastRejected,
+			&t.FilesSuperseded, &t.FilesArchived, &heldBack); err != nil {
 			return nil, fmt.Errorf("ops/feed_totals.sql: %w", err)
 		}
-		t.LastLoaded, t.LastRejected = lastLoaded.Time, lastRejected.String
+		t.LastLoaded, t.LastRejected, t.HeldBack = lastLoaded.Time, lastRejected.String, heldBack.String
 		out = append(out, t)
 	}
 	return out, rows.Err()

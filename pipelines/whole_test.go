@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/bnssg-connecting-care/ccare/pipelines"
+	"github.com/bnssg-connecting-care/ccare/schedule"
 )
 
 // TestWholeExtractsSupersede: a whole feed's latest extract supersedes the earlier ones. A
@@ -157,6 +158,25 @@ func TestWholeExtractsSupersede(t *testing.T) {
 		t.Error("the ledger does not say why the empty extract was held back")
 	}
 	db.Close()
+	// What the scheduler's status page and metrics read, from the published copy.
+	feedTotals := func() schedule.FeedTotals {
+		t.Helper()
+		totals, err := pipelines.Published{Cfg: cfg}.FeedTotals(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, ft := range totals {
+			if ft.Provider == "uhbw-epr" && ft.Feed == "conditions" {
+				return ft
+			}
+		}
+		t.Fatalf("no totals for uhbw-epr/conditions in %+v", totals)
+		return schedule.FeedTotals{}
+	}
+	if ft := feedTotals(); ft.FilesLoaded != 3 || ft.FilesSuperseded != 1 || ft.FilesArchived != 1 ||
+		!strings.HasPrefix(ft.HeldBack, "held back: uhbw-epr/conditions Condition_20261103.ndjson: 0 rows") {
+		t.Errorf("night 3 totals: %+v; want 3 files loaded, day 1's superseded and archived, day 3's held back", ft)
+	}
 
 	// Night 4: a normal extract supersedes day 2's and the held empty one.
 	if res := night("20261104", hypertension); len(res.Held) != 0 {
@@ -167,6 +187,9 @@ func TestWholeExtractsSupersede(t *testing.T) {
 		if got := ledger(name); got.by != "Condition_20261104.ndjson" || got.loaded != 0 || got.read != got.quarantined+got.superseded {
 			t.Errorf("night 4, %s: %+v, want superseded by day 4's file, its rows conserved", name, got)
 		}
+	}
+	if ft := feedTotals(); ft.FilesSuperseded != 3 || ft.FilesArchived != 3 || ft.HeldBack != "" {
+		t.Errorf("night 4 totals: %+v; want 3 files superseded and archived, nothing held back", ft)
 	}
 }
 

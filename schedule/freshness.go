@@ -39,6 +39,12 @@ type FeedTotals struct {
 	RowsQuarantined, RowsSuperseded int64
 	LastLoaded                      time.Time // when the newest loaded file was received
 	LastRejected                    string    // the newest rejected file: name and reason
+	// Whole feeds (delivery: whole): files a later extract superseded, and those of them
+	// whose raw rows have moved to the archive.
+	FilesSuperseded, FilesArchived int64
+	// HeldBack is the shrink guard's reason while it holds back the feed's newest extract
+	// (too few rows to supersede the current one, so both are read); "" otherwise.
+	HeldBack string
 }
 
 // Freshness is a feed's state against its due times.
@@ -127,15 +133,35 @@ func (d *Daemon) refreshTotals(ctx context.Context) {
 		d.opt.Log.Warn("cannot read the feeds' totals from the warehouse", "error", err)
 		return
 	}
+	var held []FeedTotals
 	d.mu.Lock()
-	defer d.mu.Unlock()
 	d.totals = totals
 	for _, t := range totals {
 		key := t.Provider + "/" + t.Feed
 		fr := d.fresh[key]
+		if t.HeldBack != "" && t.HeldBack != fr.Totals.HeldBack {
+			held = append(held, t)
+		}
 		fr.Totals = t
 		d.fresh[key] = fr
 	}
+	d.mu.Unlock()
+	// A held-back extract is most often an export cut short at the source: the warehouse
+	// stays on the feed's previous extract, but someone should ask the provider why.
+	for _, t := range held {
+		d.opt.Log.Warn("whole extract held back", "provider", t.Provider, "feed", t.Feed, "reason", t.HeldBack)
+		d.post(ctx, heldAlert{Text: "ccare: " + t.HeldBack, Provider: t.Provider, Feed: t.Feed, State: "held back", Reason: t.HeldBack},
+			"provider", t.Provider, "feed", t.Feed)
+	}
+}
+
+// heldAlert is the webhook's body when the shrink guard holds back a whole extract.
+type heldAlert struct {
+	Text     string `json:"text"`
+	Provider string `json:"provider"`
+	Feed     string `json:"feed"`
+	State    string `json:"state"`
+	Reason   string `json:"reason"`
 }
 
 // Feeds is every watched feed's freshness, in the order given.

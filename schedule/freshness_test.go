@@ -182,3 +182,98 @@ func TestLateFeedIsFlagged(t *testing.T) {
 		t.Errorf("second alert: %+v", a)
 	}
 }
+
+// TestHeldBackExtractIsShown: when the warehouse reports a whole extract held back by the
+// shrink guard, the daemon calls the webhook once (not again while it stays held back), and
+// the metrics and status page show it with the feed's superseded and archived files, until
+// a later extract supersedes it.
+func TestHeldBackExtractIsShown(t *testing.T) {
+	start := time.Date(2027, 1, 11, 1, 0, 0, 0, london)
+	clock := clockwork.NewFakeClockAt(start)
+	var mu sync.Mutex
+	var alerts []heldAlert
+	hook := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		var a heldAlert
+		b, _ := io.ReadAll(r.Body)
+		if err := json.Unmarshal(b, &a); err != nil {
+			t.Errorf("webhook body %s: %v", b, err)
+		}
+		mu.Lock()
+		alerts = append(alerts, a)
+		mu.Unlock()
+	}))
+	defer hook.Close()
+	const reason = "held back: uhbw-epr/conditions Condition_20270111.ndjson: 12 rows, under 50% of the 781318 of Condition_20270110.ndjson, so it supersedes nothing and both are read"
+	held := ""
+	d := newDaemon(t, clock, runnerFunc(func(context.Context, string) error { return nil }), Options{
+		Feeds:   []Feed{{Provider: "uhbw-epr", Name: "conditions", Due: mustSpec(t, "0 1 * * *"), Grace: time.Hour}},
+		Files:   &feedFiles{files: map[string]time.Time{"uhbw-epr/conditions": start.Add(-10 * time.Minute)}},
+		Webhook: hook.URL,
+		Warehouse: totalsFunc(func() []FeedTotals {
+			mu.Lock()
+			defer mu.Unlock()
+			superseded := int64(9)
+			if held == "" {
+				superseded = 11
+			}
+			return []FeedTotals{{Provider: "uhbw-epr", Feed: "conditions", FilesLoaded: 12, FilesSuperseded: superseded, FilesArchived: superseded, HeldBack: held}}
+		}),
+	}, [2]string{"hourly", "10 * * * *"})
+	srv := httptest.NewServer(d.Handler())
+	defer srv.Close()
+	alerted := func() int {
+		mu.Lock()
+		defer mu.Unlock()
+		return len(alerts)
+	}
+	if _, page := get(t, srv, "/"); strings.Contains(page, "held back as too small") || strings.Contains(page, "1 held back") {
+		t.Errorf("the status page shows an extract held back before any was:\n%s", page)
+	}
+
+	mu.Lock()
+	held = reason
+	mu.Unlock()
+	advance(t, clock, 2, 11*time.Minute) // 01:10, the hourly job, and the totals after it
+	advance(t, clock, 2, time.Hour)      // 02:10: still held back; no second call
+	if n := alerted(); n != 1 {
+		t.Fatalf("webhook called %d times, want once for the held-back extract", n)
+	}
+	mu.Lock()
+	if a := alerts[0]; a.State != "held back" || a.Provider != "uhbw-epr" || a.Feed != "conditions" || a.Reason != reason || !strings.Contains(a.Text, "Condition_20270111.ndjson: 12 rows") {
+		t.Errorf("alert: %+v", a)
+	}
+	mu.Unlock()
+	_, metrics := get(t, srv, "/metrics")
+	for _, want := range []string{
+		`ccare_feed_held_back{feed="conditions",provider="uhbw-epr"} 1`,
+		`ccare_feed_files_superseded{feed="conditions",provider="uhbw-epr"} 9`,
+		`ccare_feed_files_archived{feed="conditions",provider="uhbw-epr"} 9`,
+		`ccare_feed_files{feed="conditions",provider="uhbw-epr",status="loaded"} 12`,
+	} {
+		if !strings.Contains(metrics, want) {
+			t.Errorf("/metrics lacks %s", want)
+		}
+	}
+	_, page := get(t, srv, "/")
+	for _, want := range []string{"1 whole extract(s) held back as too small, the previous one still read:</span> uhbw-epr/conditions.",
+		"1 held back", "9 (9)", "Condition_20270111.ndjson: 12 rows, under 50%"} {
+		if !strings.Contains(page, want) {
+			t.Errorf("the status page lacks %q", want)
+		}
+	}
+
+	// The next extract supersedes it.
+	mu.Lock()
+	held = ""
+	mu.Unlock()
+	advance(t, clock, 2, time.Hour)
+	if _, metrics := get(t, srv, "/metrics"); !strings.Contains(metrics, `ccare_feed_held_back{feed="conditions",provider="uhbw-epr"} 0`) {
+		t.Errorf("/metrics still shows the extract held back:\n%s", metrics)
+	}
+	if _, page := get(t, srv, "/"); strings.Contains(page, "held back as too small") || !strings.Contains(page, "11 (11)") {
+		t.Errorf("the status page after the next extract:\n%s", page)
+	}
+	if n := alerted(); n != 1 {
+		t.Errorf("webhook called %d times, want still once", n)
+	}
+}

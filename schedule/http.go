@@ -54,10 +54,14 @@ func (d *Daemon) Handler() http.Handler {
 			Feeds     []Freshness
 			Providers []providerSummary
 			Late      int
+			Held      []string
 		}{Now: d.opt.Clock.Now(), Jobs: d.States(), Feeds: d.Feeds()}
 		for _, f := range data.Feeds {
 			if f.Late {
 				data.Late++
+			}
+			if f.Totals.HeldBack != "" {
+				data.Held = append(data.Held, f.Provider+"/"+f.Name)
 			}
 		}
 		data.Providers = summarise(data.Feeds)
@@ -83,12 +87,17 @@ var (
 	feedLateDesc  = prometheus.NewDesc("ccare_feed_late", "1 while the feed is late: a due time has passed by its grace with no file for it.", []string{"provider", "feed"}, nil)
 	feedDueDesc   = prometheus.NewDesc("ccare_feed_next_due_timestamp_seconds", "When the feed's next file is due (Unix time).", []string{"provider", "feed"}, nil)
 	feedFilesDesc = prometheus.NewDesc("ccare_feed_files", "Files of the feed in the warehouse's ledger, by status (loaded, rejected).", []string{"provider", "feed", "status"}, nil)
-	rowsDesc      = prometheus.NewDesc("ccare_provider_rows", "Rows of the provider's files in the warehouse's ledger: read, and where each went (loaded, quarantined, superseded).", []string{"provider", "state"}, nil)
+	// Separate from ccare_feed_files: a superseded file is also a loaded one, and summing
+	// one metric's statuses should count each file once.
+	feedSupersededDesc = prometheus.NewDesc("ccare_feed_files_superseded", "Files of a whole feed that a later extract superseded (no longer read).", []string{"provider", "feed"}, nil)
+	feedArchivedDesc   = prometheus.NewDesc("ccare_feed_files_archived", "Superseded files whose raw rows have moved to the Parquet archive.", []string{"provider", "feed"}, nil)
+	feedHeldDesc       = prometheus.NewDesc("ccare_feed_held_back", "1 while the shrink guard holds back the feed's newest whole extract (too few rows to supersede the current one).", []string{"provider", "feed"}, nil)
+	rowsDesc           = prometheus.NewDesc("ccare_provider_rows", "Rows of the provider's files in the warehouse's ledger: read, and where each went (loaded, quarantined, superseded).", []string{"provider", "state"}, nil)
 )
 
 func (c jobCollector) Describe(ch chan<- *prometheus.Desc) {
 	for _, d := range []*prometheus.Desc{runsDesc, failuresDesc, retriesDesc, skippedDesc, runningDesc, lastEndDesc,
-		feedAgeDesc, feedLateDesc, feedDueDesc, feedFilesDesc, rowsDesc} {
+		feedAgeDesc, feedLateDesc, feedDueDesc, feedFilesDesc, feedSupersededDesc, feedArchivedDesc, feedHeldDesc, rowsDesc} {
 		ch <- d
 	}
 }
@@ -133,6 +142,13 @@ func (c jobCollector) Collect(ch chan<- prometheus.Metric) {
 	for _, t := range totals {
 		ch <- prometheus.MustNewConstMetric(feedFilesDesc, prometheus.GaugeValue, float64(t.FilesLoaded), t.Provider, t.Feed, "loaded")
 		ch <- prometheus.MustNewConstMetric(feedFilesDesc, prometheus.GaugeValue, float64(t.FilesRejected), t.Provider, t.Feed, "rejected")
+		ch <- prometheus.MustNewConstMetric(feedSupersededDesc, prometheus.GaugeValue, float64(t.FilesSuperseded), t.Provider, t.Feed)
+		ch <- prometheus.MustNewConstMetric(feedArchivedDesc, prometheus.GaugeValue, float64(t.FilesArchived), t.Provider, t.Feed)
+		held := 0.0
+		if t.HeldBack != "" {
+			held = 1
+		}
+		ch <- prometheus.MustNewConstMetric(feedHeldDesc, prometheus.GaugeValue, held, t.Provider, t.Feed)
 		r := rows[t.Provider]
 		if r == nil {
 			r = &[4]int64{}
@@ -155,6 +171,7 @@ func (c jobCollector) Collect(ch chan<- prometheus.Metric) {
 type providerSummary struct {
 	Provider                        string
 	Feeds, Late, Unknown, NeverSent int
+	HeldBack                        int
 	FilesRejected, RowsLoaded       int64
 	LastFileAt                      time.Time
 }
@@ -177,6 +194,9 @@ func summarise(feeds []Freshness) []providerSummary {
 			p.NeverSent++
 		} else if f.LastFileAt.After(p.LastFileAt) {
 			p.LastFileAt = f.LastFileAt
+		}
+		if f.Totals.HeldBack != "" {
+			p.HeldBack++
 		}
 		p.FilesRejected += f.Totals.FilesRejected
 		p.RowsLoaded += f.Totals.RowsLoaded

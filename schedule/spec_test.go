@@ -50,3 +50,29 @@ func TestWeeklySpecRunsOnItsDayOnly(t *testing.T) {
 		t.Errorf("runs %v, want Monday 29 March 2027 06:00 only", runs)
 	}
 }
+
+// FuzzParseSpec: a schedule from the configuration is refused with an error or accepted as
+// a spec that says what it is and has a next time after any moment; it never panics.
+func FuzzParseSpec(f *testing.F) {
+	for _, seed := range []string{"30 2 * * *", "0 6 * * mon,WED", "15 18 * * 1-5", "0 9 * * 0,7", "10 * * * *",
+		"*/15 7-19 * * 1-5", "30 2 1 * *", "0 6 * * fri-mon", "0 6 * * 8", "-1 2 * * *", "0 6 * * 1-", "0 6 * * ,"} {
+		f.Add(seed)
+	}
+	from := time.Date(2027, 3, 27, 12, 0, 0, 0, london)
+	f.Fuzz(func(t *testing.T, expr string) {
+		s, err := ParseSpec(expr)
+		if err != nil {
+			if !strings.Contains(err.Error(), "schedule") {
+				t.Errorf("%q: error %q does not say it is about the schedule", expr, err)
+			}
+			return
+		}
+		if s.What == "" || s.Definition() == nil {
+			t.Errorf("%q: accepted without a description or a job definition: %+v", expr, s)
+		}
+		// Some valid expressions never fire (30 February): robfig/cron gives the zero time.
+		if next := s.Next(from); !next.IsZero() && !next.After(from) {
+			t.Errorf("%q: next time %v is not after %v", expr, next, from)
+		}
+	})
+}

@@ -49,6 +49,8 @@ fuzz TIME="60s":
         go test ./extract -run '^$' -fuzz "^$target\$" -fuzztime {{TIME}} -fuzzminimizetime 5s
     done
     go test ./pipelines -run '^$' -fuzz '^FuzzParseConfig$' -fuzztime {{TIME}}
+    go test ./schedule -run '^$' -fuzz '^FuzzParseSpec$' -fuzztime {{TIME}}
+    go test ./benefits -run '^$' -fuzz '^FuzzParse$' -fuzztime {{TIME}}
 
 # Query the demo warehouse, e.g. just sql "FROM core.person LIMIT 5"
 sql QUERY:
@@ -61,6 +63,14 @@ bench-hourly:
 # The run history: status, seconds per phase, files and rows
 runs:
     go run ./cmd/ccare runs
+
+# What runs or last ran, each feed against its due times, what needs attention (exit 3 if anything)
+status *ARGS:
+    go run ./cmd/ccare status {{ARGS}}
+
+# The run summary (summary.html, summary.xlsx) again, from the published copy
+summary *ARGS:
+    go run ./cmd/ccare report summary {{ARGS}}
 
 # The business-case board pack from the demo warehouse, e.g. just report --benefits my.yaml
 report *ARGS:

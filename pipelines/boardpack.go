@@ -2,6 +2,8 @@ package pipelines
 
 import (
 	"context"
+	"database/sql"
+	"errors"
 	"fmt"
 	"log/slog"
 	"os"
@@ -10,6 +12,7 @@ import (
 	"github.com/bnssg-connecting-care/ccare/benefits"
 	"github.com/bnssg-connecting-care/ccare/load"
 	"github.com/bnssg-connecting-care/ccare/reports"
+	sqlfiles "github.com/bnssg-connecting-care/ccare/sql"
 )
 
 // BoardPackResult is what a board pack run wrote and its headline figures.
@@ -53,4 +56,36 @@ func BoardPack(ctx context.Context, cfg *Config, dir string, log *slog.Logger) (
 	log.Info("board pack written", "dir", dir, "npv", fmt.Sprintf("%.0f", r.NPV), "bcr", fmt.Sprintf("%.2f", r.BCR),
 		"payback", r.Payback, "assumptions", model.Source, "seconds", round(time.Since(start)))
 	return res, nil
+}
+
+// SummaryReport writes the run summary (summary.html and summary.xlsx, as every full run
+// does) into dir from the published copy, as of the run that last built it, under the
+// configuration's disclosure policy: for a summary wanted again, elsewhere, or after the
+// policy changed, without a run.
+func SummaryReport(ctx context.Context, cfg *Config, dir string, log *slog.Logger) ([]string, error) {
+	path := cfg.Published
+	if _, err := os.Stat(path); err != nil {
+		path = cfg.Warehouse // a warehouse from before copies were published
+	}
+	db, err := load.OpenReadOnly(ctx, path)
+	if err != nil {
+		return nil, err
+	}
+	defer db.Close()
+	var runID int64
+	var job string
+	var built time.Time
+	err = sqlfiles.QueryRow(ctx, db, "dictionary/last_refresh.sql", nil, &runID, &job, &built)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, fmt.Errorf("%s: no run has built the warehouse yet", path)
+	}
+	if err != nil {
+		return nil, err
+	}
+	paths, err := reports.WriteSummary(ctx, db, dir, reports.SummaryInfo{RunID: runID, Generated: time.Now(), Disclosure: cfg.Disclosure})
+	if err != nil {
+		return nil, fmt.Errorf("summary report: %w", err)
+	}
+	log.Info("summary report written", "run_id", runID, "job", job, "dir", dir)
+	return paths, nil
 }

@@ -116,6 +116,11 @@ func (p Published) FeedTotals(ctx context.Context) ([]schedule.FeedTotals, error
 		return nil, err
 	}
 	defer db.Close()
+	return feedTotals(ctx, db)
+}
+
+// feedTotals reads ops/feed_totals.sql: what the warehouse holds from each feed.
+func feedTotals(ctx context.Context, db sqlfiles.Querier) ([]schedule.FeedTotals, error) {
 	rows, err := sqlfiles.Query(ctx, db, "ops/feed_totals.sql")
 	if err != nil {
 		return nil, err
@@ -124,14 +129,15 @@ func (p Published) FeedTotals(ctx context.Context) ([]schedule.FeedTotals, error
 	var out []schedule.FeedTotals
 	for rows.Next() {
 		var t schedule.FeedTotals
-		var lastLoaded sql.NullTime
+		var lastLoaded, lastRejectedAt sql.NullTime
 		var lastRejected, heldBack sql.NullString
 		if err := rows.Scan(&t.Provider, &t.Feed, &t.FilesLoaded, &t.FilesRejected, &t.RowsRead, &t.RowsLoaded,
 			&t.RowsQuarantined, &t.RowsSuperseded, &lastLoaded, &lastRejected,
-			&t.FilesSuperseded, &t.FilesArchived, &heldBack); err != nil {
+			&t.FilesSuperseded, &t.FilesArchived, &lastRejectedAt, &heldBack); err != nil {
 			return nil, fmt.Errorf("ops/feed_totals.sql: %w", err)
 		}
 		t.LastLoaded, t.LastRejected, t.HeldBack = lastLoaded.Time, lastRejected.String, heldBack.String
+		t.LastRejectedAt = lastRejectedAt.Time
 		out = append(out, t)
 	}
 	return out, rows.Err()

@@ -132,6 +132,16 @@ func Run(ctx context.Context, cfg *Config, opt RunOptions) (res RunResult, err e
 		return res, err
 	}
 	defer lock.Release()
+	started := now()
+	defer func() {
+		r := LastRun{RunID: res.RunID, Job: opt.Job, Status: "succeeded", Started: started, Finished: now()}
+		if err != nil {
+			r.Status, r.Message = "failed", err.Error()
+		}
+		if werr := writeLastRun(cfg, r); werr != nil {
+			log.Warn("could not write the last run's record", "error", werr)
+		}
+	}()
 	if opt.Settle > 0 && !opt.TakeSettled {
 		busy, err := busyFiles(cfg, opt, time.Now())
 		if err != nil {

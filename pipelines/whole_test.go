@@ -2,6 +2,7 @@ package pipelines_test
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -177,6 +178,22 @@ func TestWholeExtractsSupersede(t *testing.T) {
 		!strings.HasPrefix(ft.HeldBack, "held back: uhbw-epr/conditions Condition_20261103.ndjson: 0 rows") {
 		t.Errorf("night 3 totals: %+v; want 3 files loaded, day 1's superseded and archived, day 3's held back", ft)
 	}
+	// ccare status, an hour and a half after day 3's file: the held-back extract is the one
+	// thing that needs attention (the feeds that sent nothing are measured from the first run).
+	st, err := pipelines.Status(ctx, cfg, time.Date(2026, 11, 4, 0, 30, 0, 0, time.UTC))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(st.Attention) != 1 || !strings.HasPrefix(st.Attention[0], "held back: uhbw-epr/conditions Condition_20261103.ndjson") ||
+		st.LastRun == nil || st.LastRun.Status != "succeeded" || st.Published == nil || st.Published.RunID != st.LastRun.RunID || st.Running != nil {
+		t.Errorf("status after night 3: %+v", st)
+	}
+	for _, f := range st.Feeds {
+		if f.Provider == "uhbw-epr" && f.Feed == "conditions" && (f.State != "on time" || f.NewestFile != "Condition_20261103.ndjson" ||
+			f.FilesSuperseded != 1 || f.FilesArchived != 1 || f.HeldBack == "") {
+			t.Errorf("status of uhbw-epr/conditions after night 3: %+v", f)
+		}
+	}
 
 	// Night 4: a normal extract supersedes day 2's and the held empty one.
 	if res := night("20261104", hypertension); len(res.Held) != 0 {
@@ -190,6 +207,19 @@ func TestWholeExtractsSupersede(t *testing.T) {
 	}
 	if ft := feedTotals(); ft.FilesSuperseded != 3 || ft.FilesArchived != 3 || ft.HeldBack != "" {
 		t.Errorf("night 4 totals: %+v; want 3 files superseded and archived, nothing held back", ft)
+	}
+	// A run that died holding the lock (its pid no longer exists) is named by ccare status.
+	host, _ := os.Hostname()
+	record := fmt.Sprintf(`{"pid": %d, "host": %q, "job": "hourly", "started": "2026-11-05T01:10:00Z"}`, 1<<22+1, host)
+	if err := os.WriteFile(cfg.Warehouse+".lock", []byte(record), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	st, err = pipelines.Status(ctx, cfg, time.Date(2026, 11, 5, 1, 30, 0, 0, time.UTC))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st.Died == nil || st.Running != nil || len(st.Attention) != 1 || !strings.Contains(st.Attention[0], "the hourly run started Thu 5 Nov 01:10") {
+		t.Errorf("status with a dead run's lock record: died %+v, running %+v, attention %q", st.Died, st.Running, st.Attention)
 	}
 }
 

@@ -174,6 +174,11 @@ func writeAtomic(path string, write func(string) error) error {
 		_ = os.Remove(tmp)
 		return err
 	}
+	// excelize creates its files executable (mode 0777 less the umask); a report is a document.
+	if err := os.Chmod(tmp, 0o644); err != nil {
+		_ = os.Remove(tmp)
+		return err
+	}
 	return os.Rename(tmp, path)
 }
 

@@ -12,6 +12,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"syscall"
 	"time"
@@ -108,6 +109,41 @@ func (l *Lock) Release() error {
 	cerr := l.f.Close()
 	l.f = nil
 	return errors.Join(terr, uerr, cerr)
+}
+
+// Read is the record in the lock file at path, without taking the lock (a look must never
+// make a run fail to start): a zero Holder when no run holds it and none died holding it.
+func Read(path string) (Holder, error) {
+	f, err := os.Open(path)
+	if errors.Is(err, os.ErrNotExist) {
+		return Holder{}, nil
+	}
+	if err != nil {
+		return Holder{}, err
+	}
+	defer f.Close()
+	h, err := readHolder(f)
+	if err != nil && h.PID == 0 {
+		if errors.Is(err, io.EOF) {
+			return Holder{}, nil // released: the record is cleared
+		}
+		return Holder{}, fmt.Errorf("lock %s: %w", path, err)
+	}
+	return h, nil
+}
+
+// Running says whether the holder's process is still running. It can only tell on the
+// holder's own host; elsewhere it says true, since a lock on a shared filesystem is held
+// by a process this machine cannot see.
+func (h Holder) Running() bool {
+	if h.PID == 0 {
+		return false
+	}
+	if host, _ := os.Hostname(); h.Host != "" && h.Host != host {
+		return true
+	}
+	err := syscall.Kill(h.PID, 0)
+	return err == nil || errors.Is(err, syscall.EPERM)
 }
 
 func readHolder(f *os.File) (Holder, error) {

@@ -110,8 +110,15 @@ func TestKilledHolderLeavesAStaleRecord(t *testing.T) {
 	if _, err := Acquire(context.Background(), path, "hourly", 0); !errors.As(err, new(*HeldError)) {
 		t.Errorf("while the child holds it: %v, want a HeldError", err)
 	}
+	// Read (ccare status) sees the holder, running, without taking the lock.
+	if h, err := Read(path); err != nil || h.PID != cmd.Process.Pid || h.Job != "nightly" || !h.Running() {
+		t.Errorf("Read while held: %+v, %v; want the child's record, running", h, err)
+	}
 	cmd.Process.Kill()
 	cmd.Wait()
+	if h, err := Read(path); err != nil || h.PID != cmd.Process.Pid || h.Running() {
+		t.Errorf("Read after the holder died: %+v (running %v), %v; want its record, not running", h, h.Running(), err)
+	}
 	l, err := Acquire(context.Background(), path, "hourly", 0)
 	if err != nil {
 		t.Fatalf("after the holder died: %v", err)
@@ -119,5 +126,14 @@ func TestKilledHolderLeavesAStaleRecord(t *testing.T) {
 	defer l.Release()
 	if l.Stale == nil || l.Stale.PID != cmd.Process.Pid || l.Stale.Job != "nightly" {
 		t.Errorf("stale holder %+v, want the killed child's (pid %d)", l.Stale, cmd.Process.Pid)
+	}
+	if err := l.Release(); err != nil {
+		t.Fatal(err)
+	}
+	if h, err := Read(path); err != nil || h != (Holder{}) {
+		t.Errorf("Read after a clean release: %+v, %v; want no record", h, err)
+	}
+	if h, err := Read(filepath.Join(t.TempDir(), "none.lock")); err != nil || h != (Holder{}) {
+		t.Errorf("Read of a missing lock file: %+v, %v", h, err)
 	}
 }

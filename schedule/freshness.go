@@ -39,6 +39,7 @@ type FeedTotals struct {
 	RowsQuarantined, RowsSuperseded int64
 	LastLoaded                      time.Time // when the newest loaded file was received
 	LastRejected                    string    // the newest rejected file: name and reason
+	LastRejectedAt                  time.Time // when it was received (zero: none rejected)
 	// Whole feeds (delivery: whole): files a later extract superseded, and those of them
 	// whose raw rows have moved to the archive.
 	FilesSuperseded, FilesArchived int64
@@ -71,6 +72,13 @@ func (f Freshness) State() string {
 	default:
 		return "on time"
 	}
+}
+
+// CheckFreshness is a feed's state at now, given its newest file (name and modification
+// time; a zero time when it has sent none): for a look without the daemon (ccare status),
+// with since standing for when the watch began.
+func CheckFreshness(f Feed, name string, at, now, since time.Time, loc *time.Location) Freshness {
+	return freshness(f, name, at, now, since, loc)
 }
 
 // freshness works out a feed's state at now. A file covers the first due time at or after

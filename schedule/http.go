@@ -26,19 +26,7 @@ func (d *Daemon) Handler() http.Handler {
 			}
 			return t.In(d.opt.Location).Format("Mon 2 Jan 2006 15:04")
 		},
-		"duration": func(v time.Duration) string {
-			v = v.Truncate(time.Minute)
-			switch {
-			case v >= 48*time.Hour:
-				return fmt.Sprintf("%d days %dh", v/(24*time.Hour), v%(24*time.Hour)/time.Hour)
-			case v >= time.Hour && v%time.Hour == 0:
-				return fmt.Sprintf("%dh", v/time.Hour)
-			case v >= time.Hour:
-				return fmt.Sprintf("%dh %02dm", v/time.Hour, v%time.Hour/time.Minute)
-			default:
-				return fmt.Sprintf("%dm", v/time.Minute)
-			}
-		},
+		"duration": DurationWords,
 	}).Parse(statusHTML))
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) {
@@ -70,6 +58,21 @@ func (d *Daemon) Handler() http.Handler {
 		}
 	})
 	return mux
+}
+
+// DurationWords is a lateness or a grace as an operator reads it: "45m", "1h 32m", "3 days 4h".
+func DurationWords(v time.Duration) string {
+	v = v.Truncate(time.Minute)
+	switch {
+	case v >= 48*time.Hour:
+		return fmt.Sprintf("%d days %dh", v/(24*time.Hour), v%(24*time.Hour)/time.Hour)
+	case v >= time.Hour && v%time.Hour == 0:
+		return fmt.Sprintf("%dh", v/time.Hour)
+	case v >= time.Hour:
+		return fmt.Sprintf("%dh %02dm", v/time.Hour, v%time.Hour/time.Minute)
+	default:
+		return fmt.Sprintf("%dm", v/time.Minute)
+	}
 }
 
 // jobCollector turns the daemon's job states into metrics at each scrape.

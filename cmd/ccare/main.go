@@ -35,6 +35,10 @@ func main() {
 		return
 	}
 	fmt.Fprintln(os.Stderr, "ccare:", err)
+	var ae attentionError
+	if errors.As(err, &ae) {
+		os.Exit(3)
+	}
 	var ue usageError
 	var ce *pipelines.ConfigError
 	if errors.As(err, &ue) || errors.As(err, &ce) {
@@ -86,7 +90,7 @@ func newRoot(stdout, stderr io.Writer) *cobra.Command {
 			stopProfile()
 		}
 	}
-	root.AddCommand(newDemo(g), newGenerate(g), newRun(g), newSQL(g), newQuarantine(g), newLinkage(g), newRuns(g), newSchedule(g), newReport(g), newDocs(g), newBench(g))
+	root.AddCommand(newDemo(g), newGenerate(g), newRun(g), newSQL(g), newQuarantine(g), newLinkage(g), newRuns(g), newStatus(g), newSchedule(g), newReport(g), newDocs(g), newBench(g))
 	return root
 }
 

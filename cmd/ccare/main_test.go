@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"os"
 	"path/filepath"
@@ -62,6 +63,36 @@ func TestDemoPrintsWhereEverythingIs(t *testing.T) {
 	if err != nil || !strings.HasPrefix(out, "run_id,job,started,status,seconds,extract_s,transform_s,publish_s,files_new,") ||
 		!regexp.MustCompile(`(?m)^1,nightly,[^,]+,succeeded,`).MatchString(out) {
 		t.Errorf("runs: %q, %v", out, err)
+	}
+
+	// ccare status (no --config: ./demo, as a user's would). The demo's files were written
+	// for 1 November, so by now every feed is late: it says so and exits 3.
+	t.Chdir(filepath.Dir(dir))
+	out, err = run(t, "status")
+	var ae attentionError
+	if !errors.As(err, &ae) || !regexp.MustCompile(`Needs attention \(1\):\n  - [0-9]+ feed\(s\) late: gp-emis/patients `).MatchString(out) ||
+		!strings.Contains(out, "last run:   run 2, nightly, succeeded") || !strings.Contains(out, "published:  built by run 1 (nightly)") ||
+		!regexp.MustCompile(`(?m)^gp-emis +patients +late [0-9]+ days [0-9]+h +EMIS_Patients_20261101\.csv +Sun 1 Nov 23:59 `).MatchString(out) {
+		t.Errorf("status: %v\n%s", err, out)
+	}
+	out, _ = run(t, "status", "--format", "json")
+	var st pipelines.StatusReport
+	if err := json.Unmarshal([]byte(out), &st); err != nil || len(st.Feeds) == 0 || len(st.Attention) != 1 || st.Feeds[0].FilesLoaded != 1 || st.Feeds[0].State != "late" {
+		t.Errorf("status --format json: %v\n%s", err, out)
+	}
+
+	// ccare report summary writes the run summary again from the published copy.
+	reports := filepath.Join(t.TempDir(), "again")
+	out, err = run(t, "report", "summary", "--dir", reports, "--quiet")
+	if err != nil || out != filepath.Join(reports, "summary.html")+"\n"+filepath.Join(reports, "summary.xlsx")+"\n" {
+		t.Fatalf("report summary: %q, %v", out, err)
+	}
+	page, err := os.ReadFile(filepath.Join(reports, "summary.html"))
+	if err != nil || !strings.Contains(string(page), "Files and rows per system") {
+		t.Errorf("summary.html: %v", err)
+	}
+	if st, err := os.Stat(filepath.Join(reports, "summary.xlsx")); err != nil || st.Mode().Perm() != 0o644 {
+		t.Errorf("summary.xlsx: %v, mode %v (want 0644: a document, not a program)", err, st.Mode())
 	}
 }
 

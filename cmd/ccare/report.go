@@ -15,13 +15,50 @@ import (
 
 func newReport(g *globals) *cobra.Command {
 	cmd := &cobra.Command{
-		Use:   "report benefits",
-		Short: "Write a report from the warehouse's published copy: benefits (the business-case board pack)",
+		Use:   "report summary|benefits",
+		Short: "Write a report from the warehouse's published copy: summary (the run summary) or benefits (the business-case board pack)",
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return usageError{fmt.Errorf("report needs a subcommand: benefits")}
+			return usageError{fmt.Errorf("report needs a subcommand: summary or benefits")}
 		},
 	}
-	cmd.AddCommand(newReportBenefits(g))
+	cmd.AddCommand(newReportSummary(g), newReportBenefits(g))
+	return cmd
+}
+
+func newReportSummary(g *globals) *cobra.Command {
+	var configPath, dir string
+	cmd := &cobra.Command{
+		Use:   "summary",
+		Short: "Write the run summary (summary.html, summary.xlsx) from the warehouse's published copy",
+		Long: `Write the run summary that every full run writes (people in the shared record, files
+and rows per system, data quality per rule and over time, the quarantine) from the
+warehouse's published read-only copy, as of the run that last built it. Counts are
+published under the configuration's disclosure policy, so a summary wanted again after
+the policy changed needs no run.`,
+		Example: `  ccare report summary
+  ccare report summary --config ccare.yaml --dir board/2026-11`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			cfg, err := loadConfig(configPath)
+			if err != nil {
+				return err
+			}
+			if dir == "" {
+				dir = cfg.Reports
+			}
+			log, _ := g.logger()
+			paths, err := pipelines.SummaryReport(cmd.Context(), cfg, dir, log)
+			if err != nil {
+				return err
+			}
+			for _, p := range paths {
+				fmt.Fprintln(g.stdout, p)
+			}
+			return nil
+		},
+	}
+	cmd.Flags().StringVarP(&configPath, "config", "c", "", "configuration file naming the warehouse (default: the demo's)")
+	cmd.Flags().StringVarP(&dir, "dir", "d", "", "where to write the summary (default: the configuration's reports directory)")
 	return cmd
 }
 

@@ -16,6 +16,7 @@ SELECT provider, feed,
            FILTER (WHERE status = 'rejected')                             AS last_rejected,
        count(*) FILTER (WHERE superseded_by IS NOT NULL)                  AS files_superseded,
        count(*) FILTER (WHERE archived_to IS NOT NULL)                    AS files_archived,
+       max(received_at) FILTER (WHERE status = 'rejected')                AS last_rejected_at,
        arg_max(message, file_id)
            FILTER (WHERE status = 'loaded' AND superseded_by IS NULL
                    AND starts_with(message, 'held back: '))               AS held_back

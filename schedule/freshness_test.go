@@ -6,6 +6,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -81,6 +82,38 @@ func (f *feedFiles) put(key string, at time.Time) {
 	f.files[key] = at
 }
 
+// webhook is a test server standing for the operator's webhook: it keeps every JSON body
+// posted to it, decoded as T.
+type webhook[T any] struct {
+	*httptest.Server
+	mu     sync.Mutex
+	alerts []T
+}
+
+func newWebhook[T any](t *testing.T) *webhook[T] {
+	t.Helper()
+	h := &webhook[T]{}
+	h.Server = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		var a T
+		b, _ := io.ReadAll(r.Body)
+		if err := json.Unmarshal(b, &a); err != nil || r.Header.Get("Content-Type") != "application/json" {
+			t.Errorf("webhook body %s: %v", b, err)
+		}
+		h.mu.Lock()
+		h.alerts = append(h.alerts, a)
+		h.mu.Unlock()
+	}))
+	t.Cleanup(h.Close)
+	return h
+}
+
+// received is a copy of the bodies posted so far.
+func (h *webhook[T]) received() []T {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	return slices.Clone(h.alerts)
+}
+
 type totalsFunc func() []FeedTotals
 
 func (f totalsFunc) FeedTotals(context.Context) ([]FeedTotals, error) { return f(), nil }
@@ -91,19 +124,7 @@ func (f totalsFunc) FeedTotals(context.Context) ([]FeedTotals, error) { return f
 func TestLateFeedIsFlagged(t *testing.T) {
 	start := time.Date(2027, 1, 11, 9, 0, 0, 0, london)
 	clock := clockwork.NewFakeClockAt(start)
-	var mu sync.Mutex
-	var alerts []lateAlert
-	hook := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		var a lateAlert
-		b, _ := io.ReadAll(r.Body)
-		if err := json.Unmarshal(b, &a); err != nil || r.Header.Get("Content-Type") != "application/json" {
-			t.Errorf("webhook body %s: %v", b, err)
-		}
-		mu.Lock()
-		alerts = append(alerts, a)
-		mu.Unlock()
-	}))
-	defer hook.Close()
+	hook := newWebhook[lateAlert](t)
 	files := &feedFiles{files: map[string]time.Time{
 		"nbt-pas/adt":     start.Add(-5 * time.Minute),
 		"uhbw-ed/attends": start.Add(-5 * time.Minute),
@@ -170,8 +191,7 @@ func TestLateFeedIsFlagged(t *testing.T) {
 	if f := d.Feeds()[0]; f.Late {
 		t.Fatalf("nbt-pas still late after its file came: %+v", f)
 	}
-	mu.Lock()
-	defer mu.Unlock()
+	alerts := hook.received()
 	if len(alerts) != 2 {
 		t.Fatalf("webhook called %d times, want 2 (late, then on time): %+v", len(alerts), alerts)
 	}
@@ -190,19 +210,8 @@ func TestLateFeedIsFlagged(t *testing.T) {
 func TestHeldBackExtractIsShown(t *testing.T) {
 	start := time.Date(2027, 1, 11, 1, 0, 0, 0, london)
 	clock := clockwork.NewFakeClockAt(start)
-	var mu sync.Mutex
-	var alerts []heldAlert
-	hook := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		var a heldAlert
-		b, _ := io.ReadAll(r.Body)
-		if err := json.Unmarshal(b, &a); err != nil {
-			t.Errorf("webhook body %s: %v", b, err)
-		}
-		mu.Lock()
-		alerts = append(alerts, a)
-		mu.Unlock()
-	}))
-	defer hook.Close()
+	var mu sync.Mutex // guards held
+	hook := newWebhook[heldAlert](t)
 	const reason = "held back: uhbw-epr/conditions Condition_20270111.ndjson: 12 rows, under 50% of the 781318 of Condition_20270110.ndjson, so it supersedes nothing and both are read"
 	held := ""
 	d := newDaemon(t, clock, runnerFunc(func(context.Context, string) error { return nil }), Options{
@@ -221,11 +230,7 @@ func TestHeldBackExtractIsShown(t *testing.T) {
 	}, [2]string{"hourly", "10 * * * *"})
 	srv := httptest.NewServer(d.Handler())
 	defer srv.Close()
-	alerted := func() int {
-		mu.Lock()
-		defer mu.Unlock()
-		return len(alerts)
-	}
+	alerted := func() int { return len(hook.received()) }
 	if _, page := get(t, srv, "/"); strings.Contains(page, "held back as too small") || strings.Contains(page, "1 held back") {
 		t.Errorf("the status page shows an extract held back before any was:\n%s", page)
 	}
@@ -238,11 +243,9 @@ func TestHeldBackExtractIsShown(t *testing.T) {
 	if n := alerted(); n != 1 {
 		t.Fatalf("webhook called %d times, want once for the held-back extract", n)
 	}
-	mu.Lock()
-	if a := alerts[0]; a.State != "held back" || a.Provider != "uhbw-epr" || a.Feed != "conditions" || a.Reason != reason || !strings.Contains(a.Text, "Condition_20270111.ndjson: 12 rows") {
+	if a := hook.received()[0]; a.State != "held back" || a.Provider != "uhbw-epr" || a.Feed != "conditions" || a.Reason != reason || !strings.Contains(a.Text, "Condition_20270111.ndjson: 12 rows") {
 		t.Errorf("alert: %+v", a)
 	}
-	mu.Unlock()
 	_, metrics := get(t, srv, "/metrics")
 	for _, want := range []string{
 		`ccare_feed_held_back{feed="conditions",provider="uhbw-epr"} 1`,

@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"os"
 	"time"
 
 	"github.com/bnssg-connecting-care/ccare/benefits"
@@ -36,10 +35,7 @@ func BoardPack(ctx context.Context, cfg *Config, dir string, log *slog.Logger) (
 	if err != nil {
 		return res, err
 	}
-	res.Warehouse = cfg.Published
-	if _, err := os.Stat(res.Warehouse); err != nil {
-		res.Warehouse = cfg.Warehouse // a warehouse from before copies were published
-	}
+	res.Warehouse = cfg.ReadPath()
 	db, err := load.OpenReadOnly(ctx, res.Warehouse)
 	if err != nil {
 		return res, err
@@ -63,10 +59,7 @@ func BoardPack(ctx context.Context, cfg *Config, dir string, log *slog.Logger) (
 // configuration's disclosure policy: for a summary wanted again, elsewhere, or after the
 // policy changed, without a run.
 func SummaryReport(ctx context.Context, cfg *Config, dir string, log *slog.Logger) ([]string, error) {
-	path := cfg.Published
-	if _, err := os.Stat(path); err != nil {
-		path = cfg.Warehouse // a warehouse from before copies were published
-	}
+	path := cfg.ReadPath()
 	db, err := load.OpenReadOnly(ctx, path)
 	if err != nil {
 		return nil, err

@@ -603,3 +603,12 @@ func (v *validator) linkage(raw *linkageFile) transform.Linkage {
 	}
 	return l
 }
+
+// ReadPath is the warehouse file that read-only commands and reports open: the published
+// copy, or the warehouse itself when no copy exists (one made before copies were published).
+func (c *Config) ReadPath() string {
+	if _, err := os.Stat(c.Published); err != nil {
+		return c.Warehouse
+	}
+	return c.Published
+}

@@ -131,11 +131,7 @@ func openReadOnly(ctx context.Context, configPath string) (*sql.DB, error) {
 	if err != nil {
 		return nil, err
 	}
-	path := cfg.Published
-	if _, err := os.Stat(path); err != nil {
-		path = cfg.Warehouse
-	}
-	return load.OpenReadOnly(ctx, path)
+	return load.OpenReadOnly(ctx, cfg.ReadPath())
 }
 
 // exitCode marks a request the quarantine package found wrong as a usage error (exit 2).

@@ -97,11 +97,7 @@ func openSession(ctx context.Context, configPath string, out io.Writer, format s
 		closeDB()
 		return nil, nil, err
 	}
-	source := cfg.Published
-	if _, err := os.Stat(source); err != nil {
-		source = cfg.Warehouse
-	}
-	return &shell.Session{DB: conn, Out: out, Format: format, Source: source, Tables: tables, Describe: describe}, closeDB, nil
+	return &shell.Session{DB: conn, Out: out, Format: format, Source: cfg.ReadPath(), Tables: tables, Describe: describe}, closeDB, nil
 }
 
 func isTerminal(r io.Reader) bool {

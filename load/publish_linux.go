@@ -6,9 +6,48 @@ import (
 	"context"
 	"errors"
 	"io"
+	"io/fs"
 	"os"
 	"syscall"
+
+	"golang.org/x/sys/unix"
 )
+
+// keepSpare: Linux can tell whether any reader has a copy open (spareFree).
+const keepSpare = true
+
+// openDirect opens the file name for writing with direct I/O, or returns nil where the
+// filesystem refuses it.
+func openDirect(name string) *os.File {
+	f, err := os.OpenFile(name, os.O_WRONLY|syscall.O_DIRECT, 0)
+	if err != nil {
+		return nil
+	}
+	return f
+}
+
+// fileStamp is a file's inode, size and modification time (in nanoseconds).
+func fileStamp(fi fs.FileInfo) (stamp, bool) {
+	st, ok := fi.Sys().(*syscall.Stat_t)
+	if !ok {
+		return stamp{}, false
+	}
+	return stamp{ino: int64(st.Ino), size: st.Size, mtime: st.Mtim.Nano()}, true
+}
+
+// spareFree reports whether no DuckDB reader has f open. DuckDB holds a shared lock on a
+// file it opened read-only for as long as it has it open. An open file description lock
+// for writing conflicts with that lock whichever process holds it, this one included (the
+// daemon reads the published copy for its status page), which a classic POSIX lock would
+// not. The lock is released when f is closed, after the caller has written it.
+func spareFree(f *os.File) (bool, error) {
+	lk := unix.Flock_t{Type: unix.F_WRLCK, Whence: io.SeekStart}
+	err := unix.FcntlFlock(f.Fd(), unix.F_OFD_SETLK, &lk)
+	if errors.Is(err, unix.EAGAIN) || errors.Is(err, unix.EACCES) {
+		return false, nil
+	}
+	return err == nil, err
+}
 
 // directBlock: direct I/O writes whole blocks from aligned memory at aligned offsets; 4096
 // is a multiple of every logical block size in use.

@@ -206,10 +206,19 @@ func Run(ctx context.Context, cfg *Config, opt RunOptions) (res RunResult, err e
 			return err
 		}
 		start := time.Now()
-		if err := load.PublishCopy(ctx, conn, cfg.Warehouse, cfg.Published); err != nil {
+		pub, err := load.PublishCopy(ctx, conn, cfg.Warehouse, cfg.Published)
+		if err != nil {
 			return err
 		}
-		log.Info("published the read-only copy", "path", cfg.Published, "seconds", round(time.Since(start)))
+		how := "whole copy"
+		switch {
+		case pub.InPlace && pub.SpareRead:
+			how = "spare compared and brought up to date"
+		case pub.InPlace:
+			how = "spare brought up to date"
+		}
+		log.Info("published the read-only copy", "path", cfg.Published, "how", how,
+			"mib", pub.Size>>20, "mib_written", pub.Written>>20, "seconds", round(time.Since(start)))
 		return nil
 	}
 

@@ -67,7 +67,7 @@ func PublishCopy(ctx context.Context, conn *sql.Conn, warehouse, path string) (P
 	os.Remove(next)
 	os.Remove(filepath.Join(dir, ".writing-"+base))
 
-	pub, sums, err := refreshSpare(ctx, src, spare)
+	pub, err = refreshSpare(ctx, src, spare)
 	if err != nil {
 		return pub, fmt.Errorf("publish: bring %s up to date from %s: %w", spare, warehouse, err)
 	}
@@ -90,7 +90,8 @@ func PublishCopy(ctx context.Context, conn *sql.Conn, warehouse, path string) (P
 		pub.Size, pub.Written = st.Size(), st.Size()
 		if keepSpare {
 			// Read again from the page cache, which the copy, written past it, left alone.
-			if sums, err = hashBlocks(ctx, src); err != nil {
+			sums, err := hashBlocks(ctx, src)
+			if err != nil {
 				return pub, fmt.Errorf("publish: %s: %w", warehouse, err)
 			}
 			if err := writeSums(spare, sums); err != nil {
@@ -121,35 +122,35 @@ func PublishCopy(ctx context.Context, conn *sql.Conn, warehouse, path string) (P
 	return pub, nil
 }
 
-// refreshSpare brings the spare copy up to date with src, if there is a spare that no
-// reader has open; otherwise it reports InPlace false and leaves the spare alone. It
-// returns src's block sums when it brought the spare up to date.
-func refreshSpare(ctx context.Context, src *os.File, spare string) (Publication, []blockSum, error) {
+// refreshSpare brings the spare copy up to date with src and records its new block sums, if
+// there is a spare that no reader has open; otherwise it reports InPlace false and leaves
+// the spare alone.
+func refreshSpare(ctx context.Context, src *os.File, spare string) (Publication, error) {
 	var pub Publication
 	if !keepSpare {
-		return pub, nil, nil
+		return pub, nil
 	}
 	dst, err := os.OpenFile(spare, os.O_RDWR, 0)
 	if errors.Is(err, fs.ErrNotExist) {
-		return pub, nil, nil
+		return pub, nil
 	}
 	if err != nil {
-		return pub, nil, err
+		return pub, err
 	}
 	defer dst.Close()
 	free, err := spareFree(dst)
 	if err != nil || !free {
-		return pub, nil, nil // in use, or the filesystem cannot say: a whole copy is always safe
+		return pub, nil // in use, or the filesystem cannot say: a whole copy is always safe
 	}
 	known := readSums(filepath.Dir(spare), dst)
 	sums, written, size, err := refresh(ctx, dst, src, known)
 	if err != nil {
-		return pub, nil, err
+		return pub, err
 	}
 	if err := writeSums(spare, sums); err != nil {
-		return pub, nil, fmt.Errorf("record block sums: %w", err)
+		return pub, fmt.Errorf("record block sums: %w", err)
 	}
-	return Publication{InPlace: true, SpareRead: known == nil, Size: size, Written: written}, sums, nil
+	return Publication{InPlace: true, SpareRead: known == nil, Size: size, Written: written}, nil
 }
 
 // compareBlock is the unit refresh compares and rewrites: small enough that a changed page

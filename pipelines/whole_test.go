@@ -1,6 +1,7 @@
 package pipelines_test
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"os"
@@ -207,6 +208,22 @@ func TestWholeExtractsSupersede(t *testing.T) {
 	}
 	if ft := feedTotals(); ft.FilesSuperseded != 3 || ft.FilesArchived != 3 || ft.HeldBack != "" {
 		t.Errorf("night 4 totals: %+v; want 3 files superseded and archived, nothing held back", ft)
+	}
+	// From the third run on, the published copy is the spare brought up to date in place
+	// (load.PublishCopy): still the warehouse, byte for byte.
+	warehouse, err := os.ReadFile(cfg.Warehouse)
+	if err != nil {
+		t.Fatal(err)
+	}
+	published, err := os.ReadFile(cfg.Published)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(published, warehouse) {
+		t.Errorf("after night 4 the published copy (%d bytes) differs from the warehouse (%d bytes)", len(published), len(warehouse))
+	}
+	if _, err := os.Stat(filepath.Join(filepath.Dir(cfg.Published), ".spare-"+filepath.Base(cfg.Published))); err != nil {
+		t.Errorf("no spare copy beside the published one: %v", err)
 	}
 	// A run that died holding the lock (its pid no longer exists) is named by ccare status.
 	host, _ := os.Hostname()

@@ -21,8 +21,8 @@ import (
 // blocks that differ are written. Reading a copy that has left the page cache took 6.5 s at
 // a million people, more than writing a whole new one.
 //
-// The sums of a copy live beside it in .blocks-<inode>, named by the file and not by its
-// role, so that renaming copies between the published name and the spare's never leaves a
+// The sums of a copy live beside it in .<name>.blocks-<inode> (name: the published copy's),
+// named by the file and not by its role, so that renaming copies between the published name and the spare's never leaves a
 // file's sums under another file's name. The sums record the copy's size and modification
 // time as they were when the sums were made: a copy written since (a run stopped half-way
 // through bringing it up to date) no longer matches, and is compared byte for byte instead.
@@ -38,13 +38,17 @@ type stamp struct {
 	ino, size, mtime int64
 }
 
-func sumsPath(dir string, ino int64) string {
-	return filepath.Join(dir, ".blocks-"+strconv.FormatInt(ino, 10))
+// sumsPrefix starts the names of the block sums of the copies of the published file base:
+// another warehouse's copies published to the same folder keep their own.
+func sumsPrefix(base string) string { return "." + base + ".blocks-" }
+
+func sumsPath(dir, base string, ino int64) string {
+	return filepath.Join(dir, sumsPrefix(base)+strconv.FormatInt(ino, 10))
 }
 
 // readSums returns the block sums recorded for f as it is now, or nil when there are none
 // or they describe another state of it.
-func readSums(dir string, f *os.File) []blockSum {
+func readSums(dir, base string, f *os.File) []blockSum {
 	fi, err := f.Stat()
 	if err != nil {
 		return nil
@@ -53,7 +57,7 @@ func readSums(dir string, f *os.File) []blockSum {
 	if !ok {
 		return nil
 	}
-	b, err := os.ReadFile(sumsPath(dir, st.ino))
+	b, err := os.ReadFile(sumsPath(dir, base, st.ino))
 	if err != nil || !bytes.HasPrefix(b, []byte(blockSumsMagic)) {
 		return nil
 	}
@@ -82,7 +86,7 @@ func readSums(dir string, f *os.File) []blockSum {
 // synced), by write and rename. The file is looked up by name, never opened: closing a file
 // this process opened would drop every lock the process holds on it, and with them a
 // DuckDB reader's in this process, which is how a copy shows it is being read (spareFree).
-func writeSums(path string, sums []blockSum) error {
+func writeSums(path, base string, sums []blockSum) error {
 	fi, err := os.Stat(path)
 	if err != nil {
 		return err
@@ -101,7 +105,7 @@ func writeSums(path string, sums []blockSum) error {
 		b = binary.LittleEndian.AppendUint64(b, s.Hi)
 		b = binary.LittleEndian.AppendUint64(b, s.Lo)
 	}
-	name := sumsPath(dir, st.ino)
+	name := sumsPath(dir, base, st.ino)
 	tmp := name + ".writing"
 	if err := os.WriteFile(tmp, b, 0o644); err != nil {
 		os.Remove(tmp)
@@ -110,9 +114,9 @@ func writeSums(path string, sums []blockSum) error {
 	return os.Rename(tmp, name)
 }
 
-// removeStaleSums removes the block sums of files no longer in dir (named in keep by path;
-// looked up by name, as in writeSums).
-func removeStaleSums(dir string, keep ...string) error {
+// removeStaleSums removes the block sums of base's copies no longer in dir (named in keep
+// by path; looked up by name, as in writeSums).
+func removeStaleSums(dir, base string, keep ...string) error {
 	wanted := map[string]bool{}
 	for _, path := range keep {
 		fi, err := os.Stat(path)
@@ -120,7 +124,7 @@ func removeStaleSums(dir string, keep ...string) error {
 			continue
 		}
 		if st, ok := fileStamp(fi); ok {
-			wanted[filepath.Base(sumsPath(dir, st.ino))] = true
+			wanted[filepath.Base(sumsPath(dir, base, st.ino))] = true
 		}
 	}
 	entries, err := os.ReadDir(dir)
@@ -128,7 +132,7 @@ func removeStaleSums(dir string, keep ...string) error {
 		return err
 	}
 	for _, e := range entries {
-		if strings.HasPrefix(e.Name(), ".blocks-") && !wanted[e.Name()] {
+		if strings.HasPrefix(e.Name(), sumsPrefix(base)) && !wanted[e.Name()] {
 			if err := os.Remove(filepath.Join(dir, e.Name())); err != nil && !errors.Is(err, fs.ErrNotExist) {
 				return err
 			}

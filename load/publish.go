@@ -67,7 +67,7 @@ func PublishCopy(ctx context.Context, conn *sql.Conn, warehouse, path string) (P
 	os.Remove(next)
 	os.Remove(filepath.Join(dir, ".writing-"+base))
 
-	pub, err = refreshSpare(ctx, src, spare)
+	pub, err = refreshSpare(ctx, src, spare, base)
 	if err != nil {
 		return pub, fmt.Errorf("publish: bring %s up to date from %s: %w", spare, warehouse, err)
 	}
@@ -94,7 +94,7 @@ func PublishCopy(ctx context.Context, conn *sql.Conn, warehouse, path string) (P
 			if err != nil {
 				return pub, fmt.Errorf("publish: %s: %w", warehouse, err)
 			}
-			if err := writeSums(spare, sums); err != nil {
+			if err := writeSums(spare, base, sums); err != nil {
 				return pub, fmt.Errorf("publish: record block sums of %s: %w", spare, err)
 			}
 		}
@@ -116,7 +116,7 @@ func PublishCopy(ctx context.Context, conn *sql.Conn, warehouse, path string) (P
 			return pub, fmt.Errorf("publish: keep the spare: %w", err)
 		}
 	}
-	if err := removeStaleSums(dir, path, spare); err != nil {
+	if err := removeStaleSums(dir, base, path, spare); err != nil {
 		return pub, fmt.Errorf("publish: %w", err)
 	}
 	return pub, nil
@@ -124,8 +124,8 @@ func PublishCopy(ctx context.Context, conn *sql.Conn, warehouse, path string) (P
 
 // refreshSpare brings the spare copy up to date with src and records its new block sums, if
 // there is a spare that no reader has open; otherwise it reports InPlace false and leaves
-// the spare alone.
-func refreshSpare(ctx context.Context, src *os.File, spare string) (Publication, error) {
+// the spare alone. base names the published copy, whose spare it is.
+func refreshSpare(ctx context.Context, src *os.File, spare, base string) (Publication, error) {
 	var pub Publication
 	if !keepSpare {
 		return pub, nil
@@ -142,12 +142,12 @@ func refreshSpare(ctx context.Context, src *os.File, spare string) (Publication,
 	if err != nil || !free {
 		return pub, nil // in use, or the filesystem cannot say: a whole copy is always safe
 	}
-	known := readSums(filepath.Dir(spare), dst)
+	known := readSums(filepath.Dir(spare), base, dst)
 	sums, written, size, err := refresh(ctx, dst, src, known)
 	if err != nil {
 		return pub, err
 	}
-	if err := writeSums(spare, sums); err != nil {
+	if err := writeSums(spare, base, sums); err != nil {
 		return pub, fmt.Errorf("record block sums: %w", err)
 	}
 	return Publication{InPlace: true, SpareRead: known == nil, Size: size, Written: written}, nil

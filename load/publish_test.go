@@ -282,8 +282,8 @@ func TestPublishCopyUpdatesTheSpareUnlessARecordIsOpen(t *testing.T) {
 	for _, m := range matches {
 		names = append(names, filepath.Base(m))
 	}
-	if len(names) != 4 || !strings.HasPrefix(names[0], ".blocks-") || !strings.HasPrefix(names[1], ".blocks-") ||
-		names[2] != ".spare-w.duckdb" || names[3] != "w.duckdb" {
+	if len(names) != 4 || !strings.HasPrefix(names[0], ".spare-w.duckdb") || !strings.HasPrefix(names[1], ".w.duckdb.blocks-") ||
+		!strings.HasPrefix(names[2], ".w.duckdb.blocks-") || names[3] != "w.duckdb" {
 		t.Errorf("the published folder holds %v; want the copy, its spare and their block sums", names)
 	}
 }

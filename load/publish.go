@@ -176,7 +176,7 @@ func refresh(ctx context.Context, dst, src *os.File, known []blockSum) (sums []b
 		}
 	}()
 	write := func(b []byte, off int64) error {
-		if whole := len(b) &^ (4096 - 1); direct != nil && whole > 0 {
+		if whole := len(b) &^ (directBlock - 1); direct != nil && whole > 0 {
 			_, err := direct.WriteAt(b[:whole], off)
 			switch {
 			case err == nil:
@@ -250,13 +250,16 @@ func refresh(ctx context.Context, dst, src *os.File, known []blockSum) (sums []b
 	return sums, written, size, dst.Sync()
 }
 
+// directBlock: direct I/O writes whole blocks from aligned memory at aligned offsets; 4096
+// is a multiple of every logical block size in use.
+const directBlock = 4096
+
 // alignedBuffer is a buffer of n bytes whose start is aligned as direct I/O needs.
 func alignedBuffer(n int) []byte {
-	const align = 4096
-	b := make([]byte, n+align)
-	off := int(uintptr(unsafe.Pointer(&b[0])) & (align - 1))
+	b := make([]byte, n+directBlock)
+	off := int(uintptr(unsafe.Pointer(&b[0])) & (directBlock - 1))
 	if off != 0 {
-		off = align - off
+		off = directBlock - off
 	}
 	return b[off : off+n : off+n]
 }

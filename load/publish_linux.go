@@ -49,10 +49,6 @@ func spareFree(f *os.File) (bool, error) {
 	return err == nil, err
 }
 
-// directBlock: direct I/O writes whole blocks from aligned memory at aligned offsets; 4096
-// is a multiple of every logical block size in use.
-const directBlock = 4096
-
 // writeCopy writes src's contents to a new file tmp and syncs it. The copy is written with
 // direct I/O, past the page cache. Through the page cache, every page of a copy as large as
 // the warehouse must first be reclaimed from other files' cached pages: with the page cache
@@ -68,14 +64,7 @@ func writeCopy(ctx context.Context, src *os.File, tmp string) error {
 	if err != nil {
 		return err
 	}
-	// Anonymous mappings start on a page boundary, as direct I/O needs its memory to.
-	buf, err := syscall.Mmap(-1, 0, copyChunk, syscall.PROT_READ|syscall.PROT_WRITE, syscall.MAP_ANON|syscall.MAP_PRIVATE)
-	if err != nil {
-		dst.Close()
-		return err
-	}
-	defer syscall.Munmap(buf)
-	tail, wrote, err := copyDirect(ctx, dst, src, buf)
+	tail, wrote, err := copyDirect(ctx, dst, src, alignedBuffer(copyChunk))
 	if errors.Is(err, syscall.EINVAL) && wrote == 0 {
 		// Opened for direct I/O, which its writes then refuse (some network and FUSE
 		// filesystems): start again through the page cache.

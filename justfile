@@ -51,6 +51,7 @@ fuzz TIME="60s":
     go test ./pipelines -run '^$' -fuzz '^FuzzParseConfig$' -fuzztime {{TIME}}
     go test ./schedule -run '^$' -fuzz '^FuzzParseSpec$' -fuzztime {{TIME}}
     go test ./benefits -run '^$' -fuzz '^FuzzParse$' -fuzztime {{TIME}}
+    go test ./load -run '^$' -fuzz '^FuzzParseSums$' -fuzztime {{TIME}}
 
 # Query the demo warehouse, e.g. just sql "FROM core.person LIMIT 5"
 sql QUERY:

@@ -58,7 +58,16 @@ func readSums(dir, base string, f *os.File) []blockSum {
 		return nil
 	}
 	b, err := os.ReadFile(sumsPath(dir, base, st.ino))
-	if err != nil || !bytes.HasPrefix(b, []byte(blockSumsMagic)) {
+	if err != nil {
+		return nil
+	}
+	return parseSums(b, st)
+}
+
+// parseSums reads a block sums file's contents as the sums of the file in state st, or
+// returns nil when they are damaged or describe another state.
+func parseSums(b []byte, st stamp) []blockSum {
+	if !bytes.HasPrefix(b, []byte(blockSumsMagic)) {
 		return nil
 	}
 	b = b[len(blockSumsMagic):]

@@ -60,7 +60,7 @@ func floorDuckDB(ctx context.Context, cfg *pipelines.Config) (int64, error) {
 	path := filepath.Join(filepath.Dir(cfg.Warehouse), "bench-floor.duckdb")
 	os.Remove(path)
 	defer os.Remove(path)
-	db, err := load.Open(ctx, path, load.Settings{Threads: cfg.DuckDB.Threads, MemoryLimit: cfg.DuckDB.MemoryLimit})
+	db, err := load.Open(ctx, path, cfg.DuckDB.Settings())
 	if err != nil {
 		return 0, err
 	}

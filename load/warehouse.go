@@ -14,6 +14,7 @@ import (
 	"runtime"
 
 	"github.com/duckdb/duckdb-go/v2"
+	"github.com/dustin/go-humanize"
 
 	sqlfiles "github.com/bnssg-connecting-care/ccare/sql"
 )
@@ -22,6 +23,9 @@ import (
 type Settings struct {
 	Threads     int    // 0: one per core
 	MemoryLimit string // "": DuckDB's default
+	// BlockAllocatorMemory is how much of its buffer memory DuckDB keeps once it has used it
+	// ("" = two thirds of the memory limit in effect, "0" = none; see keepBufferMemory).
+	BlockAllocatorMemory string
 }
 
 // Open opens (creating if need be) the warehouse file and applies sql/schema/*.sql in
@@ -64,11 +68,47 @@ func Open(ctx context.Context, path string, s Settings) (*sql.DB, error) {
 		return nil, fmt.Errorf("open warehouse %s: %w", path, err)
 	}
 	db := sql.OpenDB(connector)
+	if err := keepBufferMemory(ctx, db, s.BlockAllocatorMemory, s.MemoryLimit); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("open warehouse %s: %w", path, err)
+	}
 	if err := ApplySchema(ctx, db); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("warehouse %s: %w", path, err)
 	}
 	return db, nil
+}
+
+// keepBufferMemory sets DuckDB's block_allocator_memory: buffer memory up to this size,
+// once used, is kept for reuse instead of being returned to the system. Without it every
+// block a query releases goes back to the system and the next one is faulted in afresh, page
+// by page; at a million people that was 7 million page faults and 100 s of system time in
+// one nightly run, and keeping two thirds of a 3GB limit halved both and took about 15% off
+// the run (README, "Population scale"). The memory is counted in the memory limit and given
+// back when the warehouse closes, so it is safe by default; size "" takes two thirds of the
+// limit in effect (DuckDB's own default, 80% of RAM, when memory_limit is not set).
+func keepBufferMemory(ctx context.Context, db *sql.DB, size, limit string) error {
+	if size == "0" {
+		return nil
+	}
+	if size == "" {
+		// The configured limit, exactly; DuckDB writes its own to one decimal place.
+		n, err := humanize.ParseBytes(limit)
+		if limit == "" || err != nil {
+			var inEffect string
+			if err := sqlfiles.QueryRow(ctx, db, "ops/memory_limit.sql", nil, &inEffect); err != nil {
+				return fmt.Errorf("read memory_limit: %w", err)
+			}
+			if n, err = humanize.ParseBytes(inEffect); err != nil {
+				return fmt.Errorf("memory_limit %q: %w", inEffect, err)
+			}
+		}
+		size = fmt.Sprintf("%dMB", n*2/3/1_000_000)
+	}
+	if _, err := db.ExecContext(ctx, "SET GLOBAL block_allocator_memory = "+sqlfiles.Literal(size)); err != nil {
+		return fmt.Errorf("set block_allocator_memory %q: %w", size, err)
+	}
+	return nil
 }
 
 // ApplySchema runs sql/schema/*.sql in name order, unless the warehouse records that these

@@ -6,7 +6,10 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"path/filepath"
+	"strings"
 	"testing"
+
+	"github.com/dustin/go-humanize"
 
 	"github.com/bnssg-connecting-care/ccare/synth"
 )
@@ -165,5 +168,58 @@ func TestLargeInsertAfterEmptyInsertKeepsRows(t *testing.T) {
 	}
 	if n != 2*rows {
 		t.Errorf("target holds %d rows after two inserts of %d: DuckDB lost an insert", n, rows)
+	}
+}
+
+// The warehouse keeps the buffer memory it has used (block_allocator_memory): by default two
+// thirds of the memory limit in effect, as configured, or none.
+func TestOpenKeepsBufferMemory(t *testing.T) {
+	tests := []struct {
+		name     string
+		settings Settings
+		want     string // current_setting('block_allocator_memory'), as DuckDB writes it
+		wantErr  string
+	}{
+		{"two thirds of a 3GB limit", Settings{MemoryLimit: "3GB"}, "1.8 GiB", ""},
+		{"two thirds of a 600MB limit", Settings{MemoryLimit: "600MB"}, "381.4 MiB", ""},
+		{"two thirds of DuckDB's default", Settings{}, "", ""},
+		{"configured", Settings{MemoryLimit: "3GB", BlockAllocatorMemory: "1GB"}, "953.6 MiB", ""},
+		{"none", Settings{MemoryLimit: "3GB", BlockAllocatorMemory: "0"}, "0 bytes", ""},
+		{"not a size", Settings{BlockAllocatorMemory: "lots"}, "", `set block_allocator_memory "lots"`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			ctx := context.Background()
+			db, err := Open(ctx, filepath.Join(t.TempDir(), "w.duckdb"), tt.settings)
+			if tt.wantErr != "" {
+				if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
+					t.Fatalf("Open: %v, want an error containing %q", err, tt.wantErr)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer db.Close()
+			var got string
+			if err := db.QueryRowContext(ctx, "SELECT current_setting('block_allocator_memory')").Scan(&got); err != nil {
+				t.Fatal(err)
+			}
+			if tt.want == "" { // DuckDB's default limit depends on the machine: check the proportion
+				var limit string
+				if err := db.QueryRowContext(ctx, "SELECT current_setting('memory_limit')").Scan(&limit); err != nil {
+					t.Fatal(err)
+				}
+				l, _ := humanize.ParseBytes(limit)
+				g, _ := humanize.ParseBytes(got)
+				if r := float64(g) / float64(l); r < 0.6 || r > 0.7 {
+					t.Errorf("block_allocator_memory = %s, want two thirds of the memory limit %s", got, limit)
+				}
+				return
+			}
+			if got != tt.want {
+				t.Errorf("block_allocator_memory = %s, want %s", got, tt.want)
+			}
+		})
 	}
 }

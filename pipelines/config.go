@@ -14,10 +14,12 @@ import (
 	"time"
 
 	"github.com/bnssg-connecting-care/ccare/yamlfault"
+	"github.com/dustin/go-humanize"
 	"github.com/goccy/go-yaml"
 	"github.com/goccy/go-yaml/parser"
 
 	"github.com/bnssg-connecting-care/ccare/extract"
+	"github.com/bnssg-connecting-care/ccare/load"
 	"github.com/bnssg-connecting-care/ccare/reports"
 	"github.com/bnssg-connecting-care/ccare/schedule"
 	"github.com/bnssg-connecting-care/ccare/transform"
@@ -77,8 +79,14 @@ var scheduleJobs = []struct{ name, spec string }{
 }
 
 type DuckDBConfig struct {
-	Threads     int    `yaml:"threads"`
-	MemoryLimit string `yaml:"memory_limit"`
+	Threads              int    `yaml:"threads"`
+	MemoryLimit          string `yaml:"memory_limit"`
+	BlockAllocatorMemory string `yaml:"block_allocator_memory"`
+}
+
+// Settings are the warehouse's DuckDB settings from this configuration.
+func (d DuckDBConfig) Settings() load.Settings {
+	return load.Settings{Threads: d.Threads, MemoryLimit: d.MemoryLimit, BlockAllocatorMemory: d.BlockAllocatorMemory}
 }
 
 type Provider struct {
@@ -291,6 +299,11 @@ func ParseConfig(name string, data []byte, base string) (*Config, error) {
 	cfg.Schedule = v.schedule(raw.Schedule)
 	if raw.DuckDB.Threads < 0 {
 		v.Fail("$.duckdb.threads", "duckdb.threads", "must be 0 (one per core) or more")
+	}
+	if m := raw.DuckDB.BlockAllocatorMemory; m != "" && m != "0" {
+		if _, err := humanize.ParseBytes(m); err != nil {
+			v.Fail("$.duckdb.block_allocator_memory", "duckdb.block_allocator_memory", fmt.Sprintf("%q is not a size: want e.g. 2GB, \"0\" for none, or \"\" for two thirds of memory_limit", m))
+		}
 	}
 	if len(raw.Providers) == 0 {
 		v.Fail("$.providers", "providers", "at least one provider is required")

@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/bnssg-connecting-care/ccare/load"
 	"github.com/bnssg-connecting-care/ccare/reports"
 )
 
@@ -285,5 +286,30 @@ func TestBenefitsConfig(t *testing.T) {
 	}
 	if want := filepath.Join("/srv/ccare", "board", "benefits.yaml"); cfg.Benefits != want {
 		t.Errorf("benefits %q, want %q (relative to the configuration)", cfg.Benefits, want)
+	}
+}
+
+func TestDuckDBConfig(t *testing.T) {
+	for _, tt := range []struct {
+		section string
+		want    load.Settings
+		err     string
+	}{
+		{"", load.Settings{}, ""},
+		{"duckdb:\n  threads: 2\n  memory_limit: 3GB\n", load.Settings{Threads: 2, MemoryLimit: "3GB"}, ""},
+		{"duckdb:\n  block_allocator_memory: 1GB\n", load.Settings{BlockAllocatorMemory: "1GB"}, ""},
+		{"duckdb:\n  block_allocator_memory: \"0\"\n", load.Settings{BlockAllocatorMemory: "0"}, ""},
+		{"duckdb:\n  block_allocator_memory: most\n", load.Settings{}, `line 6: duckdb.block_allocator_memory: "most" is not a size`},
+		{"duckdb:\n  threads: -1\n", load.Settings{}, "duckdb.threads: must be 0 (one per core) or more"},
+	} {
+		cfg, err := ParseConfig("ccare.yaml", []byte(strings.Replace(goodConfig, "providers:\n", tt.section+"providers:\n", 1)), ".")
+		switch {
+		case tt.err != "" && (err == nil || !strings.Contains(err.Error(), tt.err)):
+			t.Errorf("%q: error %v, want %q", tt.section, err, tt.err)
+		case tt.err == "" && err != nil:
+			t.Errorf("%q: %v", tt.section, err)
+		case tt.err == "" && cfg.DuckDB.Settings() != tt.want:
+			t.Errorf("%q: settings %+v, want %+v", tt.section, cfg.DuckDB.Settings(), tt.want)
+		}
 	}
 }

@@ -151,7 +151,7 @@ func Run(ctx context.Context, cfg *Config, opt RunOptions) (res RunResult, err e
 			return res, &BusyError{Files: busy, Settle: opt.Settle}
 		}
 	}
-	db, err := load.Open(ctx, cfg.Warehouse, load.Settings{Threads: cfg.DuckDB.Threads, MemoryLimit: cfg.DuckDB.MemoryLimit})
+	db, err := load.Open(ctx, cfg.Warehouse, cfg.DuckDB.Settings())
 	if err != nil {
 		return res, err
 	}

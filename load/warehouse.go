@@ -83,18 +83,19 @@ func Open(ctx context.Context, path string, s Settings) (*sql.DB, error) {
 // once used, is kept for reuse instead of being returned to the system. Without it every
 // block a query releases goes back to the system and the next one is faulted in afresh, page
 // by page; at a million people that was 7 million page faults and 100 s of system time in
-// one nightly run, and keeping two thirds of a 3GB limit halved both and took about 15% off
-// the run (README, "Population scale"). The memory is counted in the memory limit and given
-// back when the warehouse closes, so it is safe by default; size "" takes two thirds of the
-// limit in effect (DuckDB's own default, 80% of RAM, when memory_limit is not set).
+// one nightly run, and keeping two thirds of a 3GB limit halved both and took about 14% off
+// the run (README, "Buffer memory kept"). What is kept stays below the memory limit, and is
+// given back when the warehouse closes. Size "" takes two thirds of the limit in effect
+// (DuckDB's own default, 80% of RAM, when memory_limit is not set); "0" keeps nothing.
 func keepBufferMemory(ctx context.Context, db *sql.DB, size, limit string) error {
 	if size == "0" {
 		return nil
 	}
 	if size == "" {
-		// The configured limit, exactly; DuckDB writes its own to one decimal place.
+		// The configured limit, exactly; DuckDB writes its own to one decimal place, so it is
+		// asked only when none is configured (or one it reads and humanize does not).
 		n, err := humanize.ParseBytes(limit)
-		if limit == "" || err != nil {
+		if err != nil {
 			var inEffect string
 			if err := sqlfiles.QueryRow(ctx, db, "ops/memory_limit.sql", nil, &inEffect); err != nil {
 				return fmt.Errorf("read memory_limit: %w", err)
@@ -105,7 +106,11 @@ func keepBufferMemory(ctx context.Context, db *sql.DB, size, limit string) error
 		}
 		size = fmt.Sprintf("%dMB", n*2/3/1_000_000)
 	}
-	if _, err := db.ExecContext(ctx, "SET GLOBAL block_allocator_memory = "+sqlfiles.Literal(size)); err != nil {
+	q, err := sqlfiles.Render("templates/block_allocator_memory.sql", map[string]any{"Size": size})
+	if err != nil {
+		return err
+	}
+	if _, err := db.ExecContext(ctx, q); err != nil {
 		return fmt.Errorf("set block_allocator_memory %q: %w", size, err)
 	}
 	return nil

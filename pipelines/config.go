@@ -302,7 +302,7 @@ func ParseConfig(name string, data []byte, base string) (*Config, error) {
 	}
 	if m := raw.DuckDB.BlockAllocatorMemory; m != "" && m != "0" {
 		if _, err := humanize.ParseBytes(m); err != nil {
-			v.Fail("$.duckdb.block_allocator_memory", "duckdb.block_allocator_memory", fmt.Sprintf("%q is not a size: want e.g. 2GB, \"0\" for none, or \"\" for two thirds of memory_limit", m))
+			v.Fail("$.duckdb.block_allocator_memory", "duckdb.block_allocator_memory", fmt.Sprintf("%q is not a size: want e.g. 2GB, \"0\" for none, or \"\" for two thirds of memory_limit (none under 2GB)", m))
 		}
 	}
 	if len(raw.Providers) == 0 {

@@ -289,7 +289,7 @@ func TestFilesLandInTheOrderFound(t *testing.T) {
 		}
 		commits = append(commits, d)
 	}
-	if want := []string{"commit: staging", "commit: quality and identity", "commit: core", "commit: history"}; !slices.Equal(commits, want) {
+	if want := []string{"commit: staging", "commit: quality", "commit: identity", "commit: core", "commit: history"}; !slices.Equal(commits, want) {
 		t.Errorf("transform's timed commits: %q, want %q", commits, want)
 	}
 }

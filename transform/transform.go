@@ -1,7 +1,7 @@
 // Package transform runs the SQL models that turn raw.* into the common model: staging
 // per provider, the quality rules, identity resolution (the master patient index, identity.go
 // and sql/identity) and core, then the ledger's reconciliation.
-// Staging commits first; then the quality rules with identity resolution; then core, the
+// Staging commits first; then the quality rules; then identity resolution; then core, the
 // ledger's reconciliation and core's history (history.*), so that a failed run leaves the
 // last good core, history and ledger in place.
 package transform
@@ -84,12 +84,21 @@ func Run(ctx context.Context, conn *sql.Conn, runID int64, providers []string, r
 	if err != nil {
 		return steps, err
 	}
+	// The quality verdicts commit on their own, before identity resolution: DuckDB gives back
+	// the memory of a transaction's tables, scratch or dropped, only when it ends, and with the
+	// verdicts in the same transaction the 1 GB HL7 batch's identity resolution ran out of
+	// memory at 128MB (README: "Running on real configuration"). A failure in identity
+	// resolution leaves this run's verdicts beside the last good links and core; the run is
+	// failed and not published, and the next run computes its verdicts afresh.
 	err = sqlfiles.InTransactionTimed(ctx, conn, func() error {
-		if err := checkQuality(ctx, conn, runID, rawTables, current, done); err != nil {
-			return err
-		}
+		return checkQuality(ctx, conn, runID, rawTables, current, done)
+	}, committed("quality"))
+	if err != nil {
+		return steps, err
+	}
+	err = sqlfiles.InTransactionTimed(ctx, conn, func() error {
 		return resolveIdentity(ctx, conn, runID, linkage, done)
-	}, committed("quality and identity"))
+	}, committed("identity"))
 	if err != nil {
 		return steps, err
 	}
@@ -171,7 +180,7 @@ func checkQuality(ctx context.Context, conn *sql.Conn, runID int64, rawTables []
 		}
 		done("templates/quarantine_record.sql "+table.Name, time.Since(start).Seconds())
 	}
-	return nil
+	return sqlfiles.Exec(ctx, conn, "ops/quality_end.sql")
 }
 
 // runQuality runs each rule file of sql/quality, then the duplicate check on each raw table,

@@ -37,17 +37,33 @@ ANTI JOIN quality.quarantined_rows q
    AND q._file_sha256 = p._file_sha256 AND q._row_number = p._row_number
 GROUP BY ALL;
 
+-- Names normalised and coded once per distinct name as sent: a community's millions of
+-- records share a few tens of thousands of names, and both are string walks.
+CREATE OR REPLACE TEMP TABLE identity_name AS
+SELECT raw, name, soundex_code(name) AS sx
+FROM (
+    SELECT raw, name_normalise(raw) AS name
+    FROM (SELECT family_name AS raw FROM staging.person_record UNION SELECT given_name FROM staging.person_record)
+    WHERE raw IS NOT NULL
+);
+
 CREATE OR REPLACE TEMP TABLE identity_evidence AS
 SELECT
     e.provider, e.local_id, e.latest_row_id, e.nhs_number, coalesce(e.numbers_disagree, false) AS numbers_disagree,
     nullif(e.nhs_digits_invalid, '')                                 AS nhs_digits_invalid,
-    name_normalise(p.family_name)                                    AS family,
-    name_normalise(p.given_name)                                     AS given,
+    fn.name                                                          AS family,
+    gn.name                                                          AS given,
     p.birth_date,
     CASE WHEN p.sex IN ('male', 'female') THEN p.sex END             AS sex,
-    nullif(upper(regexp_replace(p.postcode, '\s', '', 'g')), '')     AS postcode
+    nullif(upper(regexp_replace(p.postcode, '\s', '', 'g')), '')     AS postcode,
+    fn.sx                                                            AS family_sx,
+    gn.sx                                                            AS given_sx
 FROM staging.person_record p
-JOIN identity_latest e ON e.latest_row_id = p.rowid;
+JOIN identity_latest e ON e.latest_row_id = p.rowid
+LEFT JOIN identity_name fn ON fn.raw = p.family_name
+LEFT JOIN identity_name gn ON gn.raw = p.given_name;
+
+DROP TABLE identity_name;
 
 DROP TABLE identity_latest;
 
@@ -62,13 +78,6 @@ FROM (
 )
 GROUP BY nhs_number;
 
--- Soundex once per distinct name: a community's millions of local ids share a few tens of
--- thousands of names, and the code is a string-to-list walk.
-CREATE OR REPLACE TEMP TABLE identity_soundex AS
-SELECT name, soundex_code(name) AS sx
-FROM (SELECT family AS name FROM identity_evidence UNION SELECT given FROM identity_evidence)
-WHERE name IS NOT NULL;
-
 -- node_id: the local ids numbered in (provider, local_id) order, so that the numbering, and
 -- all that depends on it, is the same from run to run. Only the keys are sorted (a sort of
 -- every column took a third longer, on one thread), then joined back.
@@ -81,8 +90,6 @@ SELECT
     e.*,
     CASE WHEN e.nhs_number IS NOT NULL AND (e.birth_date IS NULL OR nb.birth_date IS NULL OR e.birth_date = nb.birth_date)
          THEN e.nhs_number END                            AS det_key,
-    fs.sx                                                 AS family_sx,
-    gs.sx                                                 AS given_sx,
     -- a birth date key that a day/month swap leaves alone
     CASE WHEN e.birth_date IS NOT NULL THEN
         strftime(e.birth_date, '%Y') || '-' ||
@@ -91,10 +98,7 @@ SELECT
     END                                                   AS birth_key
 FROM identity_evidence e
 JOIN numbered n ON n.provider = e.provider AND n.local_id IS NOT DISTINCT FROM e.local_id
-LEFT JOIN identity_number_birth nb ON nb.nhs_number = e.nhs_number
-LEFT JOIN identity_soundex fs ON fs.name = e.family
-LEFT JOIN identity_soundex gs ON gs.name = e.given;
+LEFT JOIN identity_number_birth nb ON nb.nhs_number = e.nhs_number;
 
 DROP TABLE identity_number_birth;
-DROP TABLE identity_soundex;
 DROP TABLE identity_evidence;

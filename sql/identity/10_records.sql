@@ -38,7 +38,10 @@ ANTI JOIN quality.quarantined_rows q
 GROUP BY ALL;
 
 -- Names normalised and coded once per distinct name as sent: a community's millions of
--- records share a few tens of thousands of names, and both are string walks.
+-- records share a few tens of thousands of names, and both are string walks. They are joined
+-- in the evidence statement below, not in identity_record's: that statement already holds
+-- two hash tables of every local id, and with two more the 1 GB HL7 batch ran out of memory
+-- at 128MB (README: "Running on real configuration").
 CREATE OR REPLACE TEMP TABLE identity_name AS
 SELECT raw, name, soundex_code(name) AS sx
 FROM (

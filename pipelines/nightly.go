@@ -598,6 +598,11 @@ func busyFiles(cfg *Config, opt RunOptions, now time.Time) ([]string, error) {
 func landAll(ctx context.Context, db *sql.DB, conn *sql.Conn, cfg *Config, opt RunOptions, runID int64, replay map[string]bool, log *slog.Logger, res *RunResult, providers map[string]bool) (int, error) {
 	var todo []pending
 	var totalBytes int64
+	// A feed's files with the same bytes under two names (a resent file, or two hours with
+	// nothing to send) are one file to the ledger, which knows a file by its SHA-256: the
+	// first found lands, and the others are skipped as already loaded, as they would be in a
+	// later run.
+	inRun := map[string]string{}
 	for _, p := range cfg.Providers {
 		if len(opt.Providers) > 0 && !slices.Contains(opt.Providers, p.ID) {
 			continue
@@ -656,6 +661,13 @@ func landAll(ctx context.Context, db *sql.DB, conn *sql.Conn, cfg *Config, opt R
 					log.Debug("already loaded", "file", path)
 					continue
 				}
+				key := replayKey(p.ID, f.Name, file.SHA256)
+				if first, ok := inRun[key]; ok {
+					res.FilesSkipped++
+					log.Debug("already loaded (the same bytes as another file of this run)", "file", path, "as", first)
+					continue
+				}
+				inRun[key] = path
 				todo = append(todo, pending{t, file, again})
 				totalBytes += file.Size
 			}

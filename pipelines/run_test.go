@@ -193,6 +193,44 @@ func TestLoadedFilesAreKnownWithoutRereading(t *testing.T) {
 	}
 }
 
+// TestSameBytesUnderTwoNamesLandOnce: a feed's file sent again under another name in the
+// same batch (or two empty hourly captures) lands once; the copy is skipped as already
+// loaded, as it would be in a later run, and the run goes on.
+func TestSameBytesUnderTwoNamesLandOnce(t *testing.T) {
+	dir, cfg := smallCommunity(t)
+	sent := filepath.Join(dir, "inbox", "gp-emis", "allergies", "EMIS_Allergies_20261101.csv")
+	data, err := os.ReadFile(sent)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "inbox", "gp-emis", "allergies", "EMIS_Allergies_20261101_resent.csv"), data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	live := filepath.Join(dir, "inbox", "nbt-pas", "adt_live")
+	if err := os.MkdirAll(live, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	for _, name := range []string{"NBT_ADT_Live_20261101T0300.mllp", "NBT_ADT_Live_20261101T0400.mllp"} {
+		if err := os.WriteFile(filepath.Join(live, name), nil, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	res, err := pipelines.Run(context.Background(), cfg, pipelines.RunOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.FilesSkipped != 2 || res.FilesRejected != 0 {
+		t.Errorf("%+v; want the resent file and the second empty capture skipped", res)
+	}
+	db := (&community{cfg: cfg}).db(t)
+	if n := count(t, db, "SELECT count(*) FROM ops.file_ledger WHERE provider = 'gp-emis' AND feed = 'allergies'"); n != 1 {
+		t.Errorf("%d ledger rows for the allergies sent twice, want 1", n)
+	}
+	if n := count(t, db, "SELECT count(*) FROM ops.file_ledger WHERE file_name = 'NBT_ADT_Live_20261101T0300.mllp' AND status = 'loaded' AND rows_read = 0"); n != 1 {
+		t.Errorf("the first empty capture: %d loaded ledger rows of no record, want 1", n)
+	}
+}
+
 // TestFilesLandInTheOrderFound: files land several at a time, but each has the ledger id of
 // its place in the order the run found them (provider, feed, file name), and two days' files
 // of one feed land in order: the second day's rows are the later versions.

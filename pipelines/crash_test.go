@@ -350,7 +350,13 @@ func firstDifference(got, want string) string {
 			b = w[i]
 		}
 		if a != b {
-			return fmt.Sprintf("line %d\n got: %.300s\nwant: %.300s", i+1, a, b)
+			// From a little before the first byte that differs: rows can be long.
+			at := 0
+			for at < min(len(a), len(b)) && a[at] == b[at] {
+				at++
+			}
+			from := max(0, at-100)
+			return fmt.Sprintf("line %d, from byte %d\n got: %.300s\nwant: %.300s", i+1, from+1, a[from:], b[from:])
 		}
 	}
 	return "(same lines)"

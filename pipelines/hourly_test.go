@@ -358,3 +358,144 @@ func TestHourlyHistoryOfResentRecords(t *testing.T) {
 		t.Errorf("the changed attendance has %d versions from the hourly run %d, want 1", n, res.RunID)
 	}
 }
+
+// TestHourlyFilesOfADay: the hourly feeds' day sent as one file an hour (`ccare generate
+// --hourly`) comes out of the hourly job where the same records sent as one file a feed
+// come out: the same clinical rows, quarantine and history, apart from which file and line
+// a row came from. Every hourly file is landed, and the ledger counts the records the
+// generator wrote in it and holds back those the truth says are quarantined.
+func TestHourlyFilesOfADay(t *testing.T) {
+	ctx := context.Background()
+	day1 := time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC)
+	first, whole, hours := t.TempDir(), t.TempDir(), t.TempDir()
+	for _, o := range []synth.Options{
+		{Dir: first, Day: day1},
+		{Dir: whole, Day: day1.AddDate(0, 0, 1)},
+		{Dir: hours, Day: day1.AddDate(0, 0, 1), Hourly: true},
+	} {
+		o.Patients, o.Seed = 800, 23
+		if _, err := synth.Generate(ctx, o); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var cfgs [2]*pipelines.Config
+	for i, gen := range []string{whole, hours} {
+		dir := t.TempDir()
+		copyTree(t, filepath.Join(first, "inbox"), filepath.Join(dir, "inbox"))
+		cfg, err := pipelines.DemoConfig(dir)
+		if err != nil {
+			t.Fatal(err)
+		}
+		cfgs[i] = cfg
+		if _, err := pipelines.Run(ctx, cfg, pipelines.RunOptions{Job: "nightly"}); err != nil {
+			t.Fatal(err)
+		}
+		feeds := hourlyFeeds(t, cfg)
+		dropHourly(t, gen, dir, feeds)
+		res, err := pipelines.Run(ctx, cfg, pipelines.RunOptions{Job: "hourly"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		// Hours with nothing to send give files of the same bytes: the ledger lands one.
+		distinct := map[string]bool{}
+		for _, f := range readCSV(t, filepath.Join(gen, "truth", "files.csv")) {
+			if feeds[filepath.Join(f["provider"], f["feed"])] {
+				distinct[f["provider"]+"/"+f["feed"]+"/"+f["sha256"]] = true
+			}
+		}
+		if !res.Incremental || res.FilesNew != len(distinct) || res.FilesRejected != 0 {
+			t.Fatalf("hourly run on %s: %+v; want %d files merged", filepath.Base(gen), res, len(distinct))
+		}
+	}
+
+	db, err := load.OpenReadOnly(ctx, cfgs[1].Warehouse)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ledger := map[string][2]int64{} // file name: rows read, rows quarantined
+	rows, err := db.Query(`SELECT file_name, rows_read, rows_quarantined FROM ops.file_ledger WHERE status = 'loaded'`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for rows.Next() {
+		var name string
+		var read, quarantined int64
+		if err := rows.Scan(&name, &read, &quarantined); err != nil {
+			t.Fatal(err)
+		}
+		ledger[name] = [2]int64{read, quarantined}
+	}
+	rows.Close()
+	db.Close()
+	truth := map[string][2]int64{}
+	for _, r := range readCSV(t, filepath.Join(hours, "truth", "records.csv")) {
+		c := truth[r["file"]]
+		c[0]++
+		if r["fate"] == "quarantine" {
+			c[1]++
+		}
+		truth[r["file"]] = c
+	}
+	files := readCSV(t, filepath.Join(hours, "truth", "files.csv"))
+	for _, f := range files {
+		got, ok := ledger[f["file"]]
+		if !ok && f["records"] == "0" {
+			continue // an empty hour, landed under the name of the first with the same bytes
+		}
+		if !ok {
+			t.Errorf("%s/%s/%s: not landed", f["provider"], f["feed"], f["file"])
+			continue
+		}
+		if got != truth[f["file"]] {
+			t.Errorf("%s: ledger read %d, quarantined %d; the truth: %d records, %d to quarantine",
+				f["file"], got[0], got[1], truth[f["file"]][0], truth[f["file"]][1])
+		}
+	}
+
+	// Where a row came from, and a quarantine reason's words, which quote its line and when
+	// its file was received. A quarantined record is compared below without its provenance.
+	provenance := []string{"_file_sha256", "_row_number", "_line", "file_sha256", "file_name", "row_number", "line", "reason", "record"}
+	for _, name := range provenance {
+		digestIgnored[name] = true
+	}
+	defer func() {
+		for _, name := range provenance {
+			delete(digestIgnored, name)
+		}
+	}()
+	saved := digestTables
+	digestTables = []string{"core.person", "core.person_link", "core.allergy", "core.condition", "core.medication",
+		"core.encounter", "core.care_episode", "history.encounter", "history.person", "quality.quarantine"}
+	defer func() { digestTables = saved }()
+	a, err := load.OpenReadOnly(ctx, cfgs[0].Warehouse)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer a.Close()
+	b, err := load.OpenReadOnly(ctx, cfgs[1].Warehouse)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer b.Close()
+	want, got := digest(t, a), digest(t, b)
+	for _, table := range digestTables {
+		if got[table] != want[table] {
+			t.Errorf("%s: sent hour by hour, differs from sent whole:\n%s", table, firstDifference(got[table], want[table]))
+		}
+	}
+	held := func(db *sql.DB) string {
+		var out string
+		if err := db.QueryRow(`SELECT string_agg(r, E'\n' ORDER BY r) FROM (
+			SELECT rule_id || ' ' || json_merge_patch(record, '{"_file_sha256": null, "_row_number": null, "_line": null, "_file_id": null}')::VARCHAR AS r
+			FROM quality.quarantine)`).Scan(&out); err != nil {
+			t.Fatal(err)
+		}
+		return out
+	}
+	if got, want := held(b), held(a); got != want {
+		t.Errorf("quarantined records, sent hour by hour, differ from sent whole:\n%s", firstDifference(got, want))
+	} else if !strings.Contains(got, "control_id") || strings.Contains(got, "_file_sha256") {
+		t.Errorf("quarantined records without their provenance: %.300s", got)
+	}
+	t.Logf("%d hourly files landed; %d records", len(files), len(readCSV(t, filepath.Join(hours, "truth", "records.csv"))))
+}

@@ -25,7 +25,7 @@ func init() {
 			file: func(d8 string) string { return "Adastra_Cases_" + d8 + ".csv" },
 			header: []string{"CaseRef", "PatientRef", "NHSNo", "Surname", "Forename", "DOB", "Gender", "Postcode",
 				"CaseStarted", "CaseClosed", "PresentingComplaint", "Outcome", "CaseType"},
-			write: adastraCases,
+			write: adastraCases, hourly: true,
 		}},
 	})
 }
@@ -56,7 +56,7 @@ func adastraCases(g *gen, s *sink) error {
 	var tb [32]byte
 	last := g.day - 1
 	for i := range g.people {
-		if err := g.canceled(i); err != nil {
+		if err := s.next(i); err != nil {
 			return err
 		}
 		p := &g.people[i]

@@ -5,13 +5,16 @@ import (
 	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"hash"
 	"io"
+	"io/fs"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"strconv"
+	"time"
 )
 
 // A drop file is written through a sink: it encodes records in the provider's dialect,
@@ -39,6 +42,13 @@ type feed struct {
 	header  []string
 	traits  // which habits its records can have
 	write   func(g *gen, s *sink) error
+	// hourly: the system sends the feed every hour (DEMO-COMMUNITY.md). Options.Hourly
+	// writes its day as one file an hour, named file(d8 + "THH00"). Its writer must call
+	// sink.next for every person in order, since a person's records go to one file.
+	hourly bool
+	// noHeaderLine: the first record starts on line 1 unless the writer writes lines before
+	// it (and counts them in sink.line); otherwise on line 2, after a header line.
+	noHeaderLine bool
 }
 
 var systems []system
@@ -223,16 +233,156 @@ type sink struct {
 	g        *gen
 	provider string
 	feed     string
-	file     string
 	d        dialect
 	t        traits
 	r        *rand.Rand
-	w        *bufio.Writer
-	truth    *bufio.Writer
-	line     int // the line the next record starts on
-	records  int
 	buf, tb  []byte
+
+	// The file being written; with hourly files, the current hour's (use).
+	file    string
+	w       *bufio.Writer
+	truth   *bufio.Writer // its rows of truth/records.csv
+	line    int           // the line the next record starts on
+	records int           // records written to the file
+
+	dir    string
+	fd     *feed
+	hourly bool // one file an hour (Options.Hourly and an hourly feed)
+	hour   int  // the hour whose file is being written
+	files  []*dropFile
 }
+
+// dropFile is one drop file being written, under a temporary name until it is complete,
+// with its part of the truth and, while another hour's file is current, its sink state.
+type dropFile struct {
+	name, final, tmp string
+	mtime            time.Time
+	f                *os.File
+	cw               *countingWriter
+	w                *bufio.Writer
+	truthPath        string
+	tf               *os.File
+	truth            *bufio.Writer
+	line, records    int
+}
+
+// open starts the drop file name, modified at mtime once written, with the feed's header;
+// truthPath is where its rows of the truth go until the feed is done.
+func (s *sink) open(name string, mtime time.Time, truthPath string) (*dropFile, error) {
+	o := &dropFile{name: name, final: filepath.Join(s.dir, name), tmp: filepath.Join(s.dir, "."+name+".tmp"),
+		mtime: mtime, truthPath: truthPath}
+	var err error
+	if o.f, err = os.Create(o.tmp); err != nil {
+		return nil, err
+	}
+	if o.tf, err = os.Create(truthPath); err != nil {
+		o.f.Close()
+		os.Remove(o.tmp)
+		return nil, err
+	}
+	o.cw = &countingWriter{w: o.f, h: sha256.New()}
+	o.w, o.truth = bufio.NewWriterSize(o.cw, 1<<16), bufio.NewWriterSize(o.tf, 1<<16)
+	header := s.fd.dialect.appendRecord(nil, s.fd.header)
+	o.line = 2
+	if s.fd.noHeaderLine {
+		o.line = 1
+	}
+	s.files = append(s.files, o)
+	_, err = o.w.Write(header)
+	return o, err
+}
+
+// use makes hour h's file the one written to. A feed's writer calls it before each person's
+// records: a person's records all go to one file, and an hour's records keep their order.
+func (s *sink) use(h int) {
+	if cur := s.files[s.hour]; cur.w == s.w {
+		cur.line, cur.records = s.line, s.records
+	}
+	s.hour = h
+	o := s.files[h]
+	s.file, s.w, s.truth, s.line, s.records = o.name, o.w, o.truth, o.line, o.records
+}
+
+// close completes the files: each renamed into place with its time set, its truth rows
+// appended to truth in file order. It returns what it wrote.
+func (s *sink) close(truth io.Writer) ([]fileResult, error) {
+	s.use(s.hour) // keeps the current file's counts
+	var out []fileResult
+	for _, o := range s.files {
+		if err := o.w.Flush(); err != nil {
+			return nil, err
+		}
+		if err := o.f.Close(); err != nil {
+			return nil, err
+		}
+		if err := os.Rename(o.tmp, o.final); err != nil {
+			return nil, err
+		}
+		if err := os.Chtimes(o.final, o.mtime, o.mtime); err != nil {
+			return nil, err
+		}
+		if err := o.truth.Flush(); err != nil {
+			return nil, err
+		}
+		if _, err := o.tf.Seek(0, io.SeekStart); err != nil {
+			return nil, err
+		}
+		if _, err := io.Copy(truth, o.tf); err != nil {
+			return nil, err
+		}
+		out = append(out, fileResult{
+			provider: s.provider, feed: s.feed, file: o.name, records: o.records,
+			bytes: o.cw.n, sha256: hex.EncodeToString(o.cw.h.Sum(nil)),
+		})
+	}
+	return out, nil
+}
+
+// cleanUp removes the truth parts and, after an error, the files not renamed into place.
+func (s *sink) cleanUp() {
+	for _, o := range s.files {
+		o.f.Close()
+		os.Remove(o.tmp)
+		o.tf.Close()
+		os.Remove(o.truthPath)
+	}
+}
+
+// hoursPerDay: Options.Hourly writes a file for every hour, even one with no records, as an
+// interface engine that sends every hour does.
+const hoursPerDay = 24
+
+// next is called by a feed's writer before person i's records: it stops the run if it has
+// been cancelled and, when the day is written hour by hour, moves on to the file of the
+// person's hour: the people spread evenly over the day, in order. A writer whose person has
+// a record of day D sent after that hour moves the person on (later).
+func (s *sink) next(i int) error {
+	if err := s.g.canceled(i); err != nil {
+		return err
+	}
+	if s.hourly {
+		s.use(i * hoursPerDay / len(s.g.people))
+	}
+	return nil
+}
+
+// later moves the current person's records to the file of the hour of t, if t is on D and
+// after the hour now chosen: a file holds nothing sent after it was received.
+func (s *sink) later(t time.Time) {
+	if !s.hourly {
+		return
+	}
+	y, m, d := t.In(london).Date()
+	if dayOf(y, int(m), d) != s.g.day {
+		return
+	}
+	if h := t.In(london).Hour(); h > s.hour {
+		s.use(h)
+	}
+}
+
+// hourStamp is the day and hour in an hourly file's name: 20261101T0900.
+func hourStamp(d8 string, h int) string { return fmt.Sprintf("%sT%02d00", d8, h) }
 
 // habit draws the habit of the next record.
 func (s *sink) habit() habit { return s.g.habitAt(s.r.Float64(), s.t) }
@@ -331,68 +481,76 @@ func (c *countingWriter) Write(p []byte) (int, error) {
 	return c.w.Write(p)
 }
 
-// writeFeed writes one drop file (via a temporary name, renamed into place) and the
-// part of truth/records.csv that describes it.
-func (g *gen) writeFeed(sys *system, fd *feed, part string) (res fileResult, err error) {
+// writeFeed writes one feed's drop files (each via a temporary name, renamed into place)
+// and the part of truth/records.csv that describes them: the day's file, or with
+// Options.Hourly an hourly feed's file for every hour. Either replaces the other form of the
+// same day, so that an inbox never holds a day's records twice.
+func (g *gen) writeFeed(sys *system, fd *feed, part string) (res []fileResult, err error) {
 	dir := filepath.Join(g.inbox, sys.id, fd.name)
 	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return res, err
+		return nil, err
 	}
-	name := fd.file(g.d8)
-	final := filepath.Join(dir, name)
-	tmp := filepath.Join(dir, "."+name+".tmp")
-	f, err := os.Create(tmp)
-	if err != nil {
-		return res, err
-	}
-	defer func() {
-		if err != nil {
-			f.Close()
-			os.Remove(tmp)
-		}
-	}()
 	tf, err := os.Create(part)
 	if err != nil {
-		return res, err
+		return nil, err
 	}
 	defer tf.Close()
-	cw := &countingWriter{w: f, h: sha256.New()}
 	s := &sink{
-		g: g, provider: sys.id, feed: fd.name, file: name, d: fd.dialect,
-		t:     fd.traits,
-		r:     rand.New(rand.NewPCG(g.seed, splitmix64(hashString(sys.id+"/"+fd.name)))),
-		w:     bufio.NewWriterSize(cw, 1<<18),
-		truth: bufio.NewWriterSize(tf, 1<<18),
-		line:  2,
+		g: g, provider: sys.id, feed: fd.name, d: fd.dialect,
+		t:   fd.traits,
+		r:   rand.New(rand.NewPCG(g.seed, splitmix64(hashString(sys.id+"/"+fd.name)))),
+		dir: dir, fd: fd, hourly: g.hourly && fd.hourly,
 	}
-	if _, err = s.w.Write(fd.dialect.appendRecord(nil, fd.header)); err != nil {
-		return res, err
+	defer s.cleanUp()
+	if err = g.removeOtherForm(dir, fd, s.hourly); err != nil {
+		return nil, err
 	}
+	if s.hourly {
+		for h := range hoursPerDay {
+			if _, err = s.open(fd.file(hourStamp(g.d8, h)), g.hourEnd(h), fmt.Sprintf("%s-%02d", part, h)); err != nil {
+				return nil, err
+			}
+		}
+	} else if _, err = s.open(fd.file(g.d8), g.received, part+"-day"); err != nil {
+		return nil, err
+	}
+	s.use(0)
 	if err = fd.write(g, s); err != nil {
-		return res, fmt.Errorf("write %s: %w", final, err)
+		return nil, fmt.Errorf("write %s: %w", filepath.Join(dir, s.file), err)
 	}
-	if err = s.w.Flush(); err != nil {
-		return res, err
+	w := bufio.NewWriterSize(tf, 1<<18)
+	if res, err = s.close(w); err != nil {
+		return nil, err
 	}
-	if err = s.truth.Flush(); err != nil {
-		return res, err
+	if err = w.Flush(); err != nil {
+		return nil, err
 	}
 	if err = tf.Close(); err != nil {
-		return res, err
+		return nil, err
 	}
-	if err = f.Close(); err != nil {
-		return res, err
+	return res, nil
+}
+
+// removeOtherForm removes the day's file of an hourly feed that is written hour by hour, or
+// its hourly files when it is written whole.
+func (g *gen) removeOtherForm(dir string, fd *feed, hourly bool) error {
+	if !fd.hourly {
+		return nil
 	}
-	if err = os.Rename(tmp, final); err != nil {
-		return res, err
+	var names []string
+	if hourly {
+		names = append(names, fd.file(g.d8))
+	} else {
+		for h := range hoursPerDay {
+			names = append(names, fd.file(hourStamp(g.d8, h)))
+		}
 	}
-	if err = os.Chtimes(final, g.received, g.received); err != nil {
-		return res, err
+	for _, name := range names {
+		if err := os.Remove(filepath.Join(dir, name)); err != nil && !errors.Is(err, fs.ErrNotExist) {
+			return err
+		}
 	}
-	return fileResult{
-		provider: sys.id, feed: fd.name, file: name, records: s.records,
-		bytes: cw.n, sha256: hex.EncodeToString(cw.h.Sum(nil)),
-	}, nil
+	return nil
 }
 
 // hashString is FNV-1a, used to give each feed its own random stream.

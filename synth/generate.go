@@ -28,6 +28,10 @@ type Options struct {
 	Patients int       // population size, default 20000 if 0
 	Seed     int64     // default 1 if 0
 	Day      time.Time // drop day D (date only); zero means 2026-11-01
+	// Hourly writes only the feeds the systems send every hour, each as 24 files, one an
+	// hour of D (Europe/London), the people spread evenly over them: the same records as
+	// the day's file, which it replaces. The truth then describes these files.
+	Hourly bool
 }
 
 // Summary says what was generated.
@@ -52,7 +56,8 @@ type gen struct {
 	seed     uint64
 	day      day       // D
 	d8       string    // D as YYYYMMDD
-	received time.Time // D 23:59:59 Europe/London: every drop file's modification time
+	received time.Time // D 23:59:59 Europe/London: every day's drop file's modification time
+	hourly   bool      // Options.Hourly
 	inbox    string
 	truth    string
 	people   []person
@@ -96,6 +101,7 @@ func generateWith(ctx context.Context, opt Options, boost float64) (Summary, err
 		inbox:    filepath.Join(opt.Dir, "inbox"),
 		truth:    filepath.Join(opt.Dir, "truth"),
 		rates:    habitRates(boost),
+		hourly:   opt.Hourly,
 	}
 	sum := Summary{People: opt.Patients, Inbox: g.inbox, Truth: g.truth}
 	if err := ctx.Err(); err != nil {
@@ -123,6 +129,12 @@ func generateWith(ctx context.Context, opt Options, boost float64) (Summary, err
 	return sum, nil
 }
 
+// hourEnd is the modification time of hour h's file: the hour's last second, local time.
+func (g *gen) hourEnd(h int) time.Time {
+	y, m, d := g.received.Date()
+	return time.Date(y, m, d, h, 59, 59, 0, london)
+}
+
 // sortedSystems is the registry in provider order.
 func sortedSystems() []system {
 	s := slices.Clone(systems)
@@ -144,13 +156,16 @@ func (g *gen) writeDrops() ([]fileResult, error) {
 	for i := range syss {
 		for j := range syss[i].feeds {
 			fd := &syss[i].feeds[j]
+			if g.hourly && !fd.hourly {
+				continue
+			}
 			jobs = append(jobs, job{
 				sys: &syss[i], fd: fd,
 				part: filepath.Join(g.truth, fmt.Sprintf(".records-%s-%s.part", syss[i].id, fd.name)),
 			})
 		}
 	}
-	results := make([]fileResult, len(jobs))
+	results := make([][]fileResult, len(jobs))
 	errs := make([]error, len(jobs))
 	ctx, cancel := context.WithCancel(g.ctx)
 	defer cancel()
@@ -190,7 +205,7 @@ func (g *gen) writeDrops() ([]fileResult, error) {
 	if err != nil {
 		return nil, err
 	}
-	return results, nil
+	return slices.Concat(results...), nil
 }
 
 // canceled is checked by long feeds every few thousand people.

@@ -44,9 +44,9 @@ func init() {
 			return nil
 		},
 		feeds: []feed{
-			{name: "adt", traits: nbtTraits, write: nbtWriter(false),
+			{name: "adt", traits: nbtTraits, write: nbtWriter(false), noHeaderLine: true,
 				file: func(d8 string) string { return "NBT_ADT_" + d8 + ".hl7" }},
-			{name: "adt_live", traits: nbtTraits, write: nbtWriter(true),
+			{name: "adt_live", traits: nbtTraits, write: nbtWriter(true), hourly: true, noHeaderLine: true,
 				file: func(d8 string) string { return "NBT_ADT_Live_" + d8 + ".mllp" }},
 		},
 	})
@@ -128,14 +128,13 @@ type nbtFeed struct {
 	live    bool
 	control uint64
 	visit   uint64
-	line    int
 	msgs    []*nbtMessage
 	b       []byte
 }
 
 func nbtWriter(live bool) func(g *gen, s *sink) error {
 	return func(g *gen, s *sink) error {
-		f := &nbtFeed{g: g, s: s, live: live, control: 1_000_000, visit: 40_000_000, line: 1}
+		f := &nbtFeed{g: g, s: s, live: live, control: 1_000_000, visit: 40_000_000}
 		if live {
 			f.control, f.visit = 5_000_000, 70_000_000
 		}
@@ -144,11 +143,11 @@ func nbtWriter(live bool) func(g *gen, s *sink) error {
 			if err := f.write([]byte("FHS|^~\\&|PAS|RVJ|CCARE|BNSSG|" + stamp + "\rBHS|^~\\&|PAS|RVJ|CCARE|BNSSG|" + stamp + "\r")); err != nil {
 				return err
 			}
-			f.line += 2
+			s.line += 2
 		}
 		n := 0
 		for i := range g.people {
-			if err := g.canceled(i); err != nil {
+			if err := s.next(i); err != nil {
 				return err
 			}
 			k := g.nbtKnows(i)
@@ -219,6 +218,11 @@ func (f *nbtFeed) person(i int, k nbtKnowledge) (int, error) {
 		}
 		f.control++
 		f.render(m, p, f.g.shownAs(saltPASPatients, i, true), nhs, f.control)
+	}
+	for _, m := range f.msgs {
+		if !m.future {
+			f.s.later(m.at)
+		}
 	}
 	return f.emit(p, g.personKey(i), label)
 }
@@ -442,7 +446,7 @@ func (f *nbtFeed) emit(p *person, key, label string) (int, error) {
 			if err := f.truth(m, key, nhsLabel, fate, reason); err != nil {
 				return n, err
 			}
-			f.line += m.lines
+			f.s.line += m.lines
 			n++
 		}
 	}
@@ -453,7 +457,7 @@ func (f *nbtFeed) truth(m *nbtMessage, key, nhs, fate, reason string) error {
 	s := f.s
 	s.records++
 	s.tb = truthCSV.appendRecord(s.tb[:0], []string{
-		s.provider, s.feed, s.file, strconv.Itoa(s.records), strconv.Itoa(f.line),
+		s.provider, s.feed, s.file, strconv.Itoa(s.records), strconv.Itoa(s.line),
 		m.mrn, key, nbtControlID(m), nhs, fate, reason,
 	})
 	_, err := s.truth.Write(s.tb)

@@ -26,7 +26,7 @@ func init() {
 			header: []string{"AttendanceId", "MRN", "NHSNumber", "FamilyName", "GivenName", "BirthDate", "StatedGenderCode", "Postcode",
 				"ArrivalDate", "ArrivalTime", "DepartureDate", "DepartureTime", "ChiefComplaintCode", "DiagnosisCode", "DiagnosisTerm",
 				"DischargeDestinationCode", "SiteCode"},
-			write: edAttendances,
+			write: edAttendances, hourly: true,
 		}},
 	})
 }
@@ -59,7 +59,7 @@ func edAttendances(g *gen, s *sink) error {
 	var tb [32]byte
 	last := g.day - 1
 	for i := range g.people {
-		if err := g.canceled(i); err != nil {
+		if err := s.next(i); err != nil {
 			return err
 		}
 		p := &g.people[i]

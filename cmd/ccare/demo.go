@@ -14,15 +14,27 @@ const defaultDay = "2026-11-01"
 
 func newGenerate(g *globals) *cobra.Command {
 	var opt genFlags
+	var hourly bool
 	cmd := &cobra.Command{
 		Use:   "generate",
 		Short: "Write the synthetic demo community's drops (inbox/) and its ground truth (truth/)",
-		Args:  cobra.NoArgs,
+		Long: `Write what each of the demo community's ten systems sends on --day, in its own format and
+with its own habits, under DIR/inbox/<provider>/<feed>/, and the ground truth (who is who,
+and what should become of every record) under DIR/truth/. The same seed, size and day give
+byte-identical files; the day's files are replaced, other days' left alone.
+
+With --hourly, only the feeds sent every hour (nbt-pas adt_live, uhbw-ed attendances,
+ooh-adastra cases), each as 24 files, one an hour of the day (named ..._YYYYMMDDTHH00, the
+people spread evenly over the hours): the same records as the day's file, which they
+replace. The truth then describes these files. For trying the hourly job:
+  ccare generate --dir demo --day 2026-11-02 --hourly && ccare run hourly`,
+		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			o, err := opt.options()
 			if err != nil {
 				return err
 			}
+			o.Hourly = hourly
 			log, _ := g.logger()
 			start := time.Now()
 			sum, err := synth.Generate(cmd.Context(), o)
@@ -35,6 +47,7 @@ func newGenerate(g *globals) *cobra.Command {
 		},
 	}
 	opt.register(cmd, "")
+	cmd.Flags().BoolVar(&hourly, "hourly", false, "only the hourly feeds, as one file an hour of the day")
 	return cmd
 }
 

@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -118,5 +119,42 @@ func TestUsageAndConfigErrors(t *testing.T) {
 	var ce *pipelines.ConfigError
 	if _, err := run(t, "run", "nightly", "--config", bad); !errors.As(err, &ce) || !strings.Contains(err.Error(), "line 6") {
 		t.Errorf("bad config: %v, want a configuration error naming line 6", err)
+	}
+}
+
+// TestGenerateHourlyForTheHourlyJob: `ccare generate --hourly` drops the next day's hourly
+// feeds as one file an hour beside the demo's first day, and `ccare run hourly` (the demo's
+// configuration under ./demo) lands them. Hours with nothing to send have the same bytes,
+// which the ledger lands once.
+func TestGenerateHourlyForTheHourlyJob(t *testing.T) {
+	t.Chdir(t.TempDir())
+	if _, err := run(t, "demo", "--patients", "200", "--quiet"); err != nil {
+		t.Fatal(err)
+	}
+	out, err := run(t, "generate", "--dir", "demo", "--patients", "200", "--day", "2026-11-02", "--hourly", "--quiet")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(out, " records in 72 files") {
+		t.Errorf("generate --hourly printed %q; want 72 files: 24 for each of the three hourly feeds", out)
+	}
+	hours, _ := filepath.Glob(filepath.Join("demo", "inbox", "*", "*", "*_20261102T??00.*"))
+	days, _ := filepath.Glob(filepath.Join("demo", "inbox", "*", "*", "*_20261102.*"))
+	if len(hours) != 72 || len(days) != 0 {
+		t.Errorf("%d hourly files and %d day files of 2 November; want 72 and none", len(hours), len(days))
+	}
+	out, err = run(t, "run", "hourly", "--quiet")
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := regexp.MustCompile(`run 2 succeeded: ([0-9]+) new file\(s\), ([0-9]+) already loaded, 0 rejected`).FindStringSubmatch(out)
+	if m == nil {
+		t.Fatalf("run hourly printed %q", out)
+	}
+	landed, _ := strconv.Atoi(m[1])
+	skipped, _ := strconv.Atoi(m[2])
+	// Skipped: the first day's three hourly files, and the empty hours after the first.
+	if landed < 24 || landed+skipped != 72+3 {
+		t.Errorf("run hourly: %d new, %d already loaded; want every one of the 72 files landed or known by its bytes", landed, skipped)
 	}
 }

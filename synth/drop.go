@@ -267,29 +267,32 @@ type dropFile struct {
 }
 
 // open starts the drop file name, modified at mtime once written, with the feed's header;
-// truthPath is where its rows of the truth go until the feed is done.
-func (s *sink) open(name string, mtime time.Time, truthPath string) (*dropFile, error) {
+// truthPath is where its rows of the truth go (with hourly files, until the feed is done).
+func (s *sink) open(name string, mtime time.Time, truthPath string) error {
 	o := &dropFile{name: name, final: filepath.Join(s.dir, name), tmp: filepath.Join(s.dir, "."+name+".tmp"),
 		mtime: mtime, truthPath: truthPath}
 	var err error
 	if o.f, err = os.Create(o.tmp); err != nil {
-		return nil, err
+		return err
 	}
 	if o.tf, err = os.Create(truthPath); err != nil {
 		o.f.Close()
 		os.Remove(o.tmp)
-		return nil, err
+		return err
+	}
+	s.files = append(s.files, o)
+	size := 1 << 18
+	if s.hourly {
+		size = 1 << 16 // 24 files of each hourly feed are open at once
 	}
 	o.cw = &countingWriter{w: o.f, h: sha256.New()}
-	o.w, o.truth = bufio.NewWriterSize(o.cw, 1<<16), bufio.NewWriterSize(o.tf, 1<<16)
-	header := s.fd.dialect.appendRecord(nil, s.fd.header)
+	o.w, o.truth = bufio.NewWriterSize(o.cw, size), bufio.NewWriterSize(o.tf, size)
 	o.line = 2
 	if s.fd.noHeaderLine {
 		o.line = 1
 	}
-	s.files = append(s.files, o)
-	_, err = o.w.Write(header)
-	return o, err
+	_, err = o.w.Write(s.fd.dialect.appendRecord(nil, s.fd.header))
+	return err
 }
 
 // use makes hour h's file the one written to. A feed's writer calls it before each person's
@@ -303,9 +306,9 @@ func (s *sink) use(h int) {
 	s.file, s.w, s.truth, s.line, s.records = o.name, o.w, o.truth, o.line, o.records
 }
 
-// close completes the files: each renamed into place with its time set, its truth rows
-// appended to truth in file order. It returns what it wrote.
-func (s *sink) close(truth io.Writer) ([]fileResult, error) {
+// close completes the files: each renamed into place with its time set, and its rows of the
+// truth in part (hourly files' appended to it in hour order). It returns what it wrote.
+func (s *sink) close(part string) ([]fileResult, error) {
 	s.use(s.hour) // keeps the current file's counts
 	var out []fileResult
 	for _, o := range s.files {
@@ -324,10 +327,7 @@ func (s *sink) close(truth io.Writer) ([]fileResult, error) {
 		if err := o.truth.Flush(); err != nil {
 			return nil, err
 		}
-		if _, err := o.tf.Seek(0, io.SeekStart); err != nil {
-			return nil, err
-		}
-		if _, err := io.Copy(truth, o.tf); err != nil {
+		if err := o.tf.Close(); err != nil {
 			return nil, err
 		}
 		out = append(out, fileResult{
@@ -335,16 +335,48 @@ func (s *sink) close(truth io.Writer) ([]fileResult, error) {
 			bytes: o.cw.n, sha256: hex.EncodeToString(o.cw.h.Sum(nil)),
 		})
 	}
-	return out, nil
+	if !s.hourly {
+		return out, nil
+	}
+	paths := make([]string, len(s.files))
+	for k, o := range s.files {
+		paths[k] = o.truthPath
+	}
+	return out, concatFiles(part, paths)
 }
 
-// cleanUp removes the truth parts and, after an error, the files not renamed into place.
+// concatFiles writes the files at paths, one after another, to dst.
+func concatFiles(dst string, paths []string) error {
+	out, err := os.Create(dst)
+	if err != nil {
+		return err
+	}
+	for _, p := range paths {
+		in, err := os.Open(p)
+		if err != nil {
+			out.Close()
+			return err
+		}
+		_, err = io.Copy(out, in)
+		in.Close()
+		if err != nil {
+			out.Close()
+			return err
+		}
+	}
+	return out.Close()
+}
+
+// cleanUp removes what is left of a failed feed (files not renamed into place) and the
+// hourly files' parts of the truth, once concatenated.
 func (s *sink) cleanUp() {
 	for _, o := range s.files {
 		o.f.Close()
 		os.Remove(o.tmp)
 		o.tf.Close()
-		os.Remove(o.truthPath)
+		if s.hourly {
+			os.Remove(o.truthPath)
+		}
 	}
 }
 
@@ -490,11 +522,6 @@ func (g *gen) writeFeed(sys *system, fd *feed, part string) (res []fileResult, e
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return nil, err
 	}
-	tf, err := os.Create(part)
-	if err != nil {
-		return nil, err
-	}
-	defer tf.Close()
 	s := &sink{
 		g: g, provider: sys.id, feed: fd.name, d: fd.dialect,
 		t:   fd.traits,
@@ -507,28 +534,18 @@ func (g *gen) writeFeed(sys *system, fd *feed, part string) (res []fileResult, e
 	}
 	if s.hourly {
 		for h := range hoursPerDay {
-			if _, err = s.open(fd.file(hourStamp(g.d8, h)), g.hourEnd(h), fmt.Sprintf("%s-%02d", part, h)); err != nil {
+			if err = s.open(fd.file(hourStamp(g.d8, h)), g.hourEnd(h), fmt.Sprintf("%s-%02d", part, h)); err != nil {
 				return nil, err
 			}
 		}
-	} else if _, err = s.open(fd.file(g.d8), g.received, part+"-day"); err != nil {
+	} else if err = s.open(fd.file(g.d8), g.received, part); err != nil {
 		return nil, err
 	}
 	s.use(0)
 	if err = fd.write(g, s); err != nil {
 		return nil, fmt.Errorf("write %s: %w", filepath.Join(dir, s.file), err)
 	}
-	w := bufio.NewWriterSize(tf, 1<<18)
-	if res, err = s.close(w); err != nil {
-		return nil, err
-	}
-	if err = w.Flush(); err != nil {
-		return nil, err
-	}
-	if err = tf.Close(); err != nil {
-		return nil, err
-	}
-	return res, nil
+	return s.close(part)
 }
 
 // removeOtherForm removes the day's file of an hourly feed that is written hour by hour, or

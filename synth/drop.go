@@ -238,12 +238,9 @@ type sink struct {
 	r        *rand.Rand
 	buf, tb  []byte
 
-	// The file being written; with hourly files, the current hour's (use).
-	file    string
-	w       *bufio.Writer
-	truth   *bufio.Writer // its rows of truth/records.csv
-	line    int           // the line the next record starts on
-	records int           // records written to the file
+	// The file being written (its writer, truth rows, line and record count); with hourly
+	// files, the current hour's (use).
+	*dropFile
 
 	dir    string
 	fd     *feed
@@ -253,23 +250,24 @@ type sink struct {
 }
 
 // dropFile is one drop file being written, under a temporary name until it is complete,
-// with its part of the truth and, while another hour's file is current, its sink state.
+// with its part of the truth.
 type dropFile struct {
-	name, final, tmp string
+	file, final, tmp string
 	mtime            time.Time
 	f                *os.File
 	cw               *countingWriter
 	w                *bufio.Writer
 	truthPath        string
 	tf               *os.File
-	truth            *bufio.Writer
-	line, records    int
+	truth            *bufio.Writer // its rows of truth/records.csv
+	line             int           // the line the next record starts on
+	records          int           // records written to the file
 }
 
 // open starts the drop file name, modified at mtime once written, with the feed's header;
 // truthPath is where its rows of the truth go (with hourly files, until the feed is done).
 func (s *sink) open(name string, mtime time.Time, truthPath string) error {
-	o := &dropFile{name: name, final: filepath.Join(s.dir, name), tmp: filepath.Join(s.dir, "."+name+".tmp"),
+	o := &dropFile{file: name, final: filepath.Join(s.dir, name), tmp: filepath.Join(s.dir, "."+name+".tmp"),
 		mtime: mtime, truthPath: truthPath}
 	var err error
 	if o.f, err = os.Create(o.tmp); err != nil {
@@ -297,19 +295,11 @@ func (s *sink) open(name string, mtime time.Time, truthPath string) error {
 
 // use makes hour h's file the one written to. A feed's writer calls it before each person's
 // records: a person's records all go to one file, and an hour's records keep their order.
-func (s *sink) use(h int) {
-	if cur := s.files[s.hour]; cur.w == s.w {
-		cur.line, cur.records = s.line, s.records
-	}
-	s.hour = h
-	o := s.files[h]
-	s.file, s.w, s.truth, s.line, s.records = o.name, o.w, o.truth, o.line, o.records
-}
+func (s *sink) use(h int) { s.hour, s.dropFile = h, s.files[h] }
 
 // close completes the files: each renamed into place with its time set, and its rows of the
 // truth in part (hourly files' appended to it in hour order). It returns what it wrote.
 func (s *sink) close(part string) ([]fileResult, error) {
-	s.use(s.hour) // keeps the current file's counts
 	var out []fileResult
 	for _, o := range s.files {
 		if err := o.w.Flush(); err != nil {
@@ -331,7 +321,7 @@ func (s *sink) close(part string) ([]fileResult, error) {
 			return nil, err
 		}
 		out = append(out, fileResult{
-			provider: s.provider, feed: s.feed, file: o.name, records: o.records,
+			provider: s.provider, feed: s.feed, file: o.file, records: o.records,
 			bytes: o.cw.n, sha256: hex.EncodeToString(o.cw.h.Sum(nil)),
 		})
 	}

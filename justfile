@@ -48,10 +48,10 @@ fuzz TIME="60s":
     for target in FuzzCSV FuzzXLSX FuzzXLSXWorkbook FuzzFixedWidth FuzzHL7v2 FuzzPgDump FuzzFHIR FuzzSQLite; do
         go test ./extract -run '^$' -fuzz "^$target\$" -fuzztime {{TIME}} -fuzzminimizetime 5s
     done
-    go test ./pipelines -run '^$' -fuzz '^FuzzParseConfig$' -fuzztime {{TIME}}
-    go test ./schedule -run '^$' -fuzz '^FuzzParseSpec$' -fuzztime {{TIME}}
-    go test ./benefits -run '^$' -fuzz '^FuzzParse$' -fuzztime {{TIME}}
-    go test ./load -run '^$' -fuzz '^FuzzParseSums$' -fuzztime {{TIME}}
+    go test ./pipelines -run '^$' -fuzz '^FuzzParseConfig$' -fuzztime {{TIME}} -fuzzminimizetime 5s
+    go test ./schedule -run '^$' -fuzz '^FuzzParseSpec$' -fuzztime {{TIME}} -fuzzminimizetime 5s
+    go test ./benefits -run '^$' -fuzz '^FuzzParse$' -fuzztime {{TIME}} -fuzzminimizetime 5s
+    go test ./load -run '^$' -fuzz '^FuzzParseSums$' -fuzztime {{TIME}} -fuzzminimizetime 5s
 
 # Query the demo warehouse, e.g. just sql "FROM core.person LIMIT 5"
 sql QUERY:

@@ -16,8 +16,6 @@ import (
 	"strings"
 
 	"github.com/bnssg-connecting-care/ccare/yamlfault"
-	"github.com/goccy/go-yaml"
-	"github.com/goccy/go-yaml/parser"
 )
 
 //go:embed benefits.yaml
@@ -107,13 +105,10 @@ func Load(path string) (*Model, error) {
 
 // Parse parses and validates assumptions text; name is used in messages.
 func Parse(name string, data []byte) (*Model, error) {
-	file, err := parser.ParseBytes(data, 0)
-	if err != nil {
-		return nil, yamlfault.FromYAML(name, err)
-	}
 	m := &Model{}
-	if err := yaml.UnmarshalWithOptions(data, m, yaml.DisallowUnknownField()); err != nil {
-		return nil, yamlfault.FromYAML(name, err)
+	file, err := yamlfault.Decode(name, data, m)
+	if err != nil {
+		return nil, err
 	}
 	m.Source = name
 	v := validator{yamlfault.Collector{Name: name, File: file}}

@@ -10,9 +10,8 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/goccy/go-yaml"
-
 	sqlfiles "github.com/bnssg-connecting-care/ccare/sql"
+	"github.com/bnssg-connecting-care/ccare/yamlfault"
 )
 
 // File is the embedded file the descriptions are kept in.
@@ -40,8 +39,8 @@ func Load() (*Dictionary, error) {
 		return nil, err
 	}
 	var d Dictionary
-	if err := yaml.UnmarshalWithOptions([]byte(text), &d, yaml.DisallowUnknownField()); err != nil {
-		return nil, fmt.Errorf("sql/%s: %w", File, err)
+	if _, err := yamlfault.Decode("sql/"+File, []byte(text), &d); err != nil {
+		return nil, err
 	}
 	return &d, nil
 }

@@ -16,7 +16,6 @@ import (
 	"github.com/bnssg-connecting-care/ccare/yamlfault"
 	"github.com/dustin/go-humanize"
 	"github.com/goccy/go-yaml"
-	"github.com/goccy/go-yaml/parser"
 
 	"github.com/bnssg-connecting-care/ccare/extract"
 	"github.com/bnssg-connecting-care/ccare/load"
@@ -254,13 +253,10 @@ type ConfigError = yamlfault.Error
 // ParseConfig parses and validates configuration text; name is used in messages and base
 // is the directory relative paths resolve against.
 func ParseConfig(name string, data []byte, base string) (*Config, error) {
-	file, err := parser.ParseBytes(data, 0)
-	if err != nil {
-		return nil, yamlfault.FromYAML(name, err)
-	}
 	var raw configFile
-	if err := yaml.UnmarshalWithOptions(data, &raw, yaml.DisallowUnknownField()); err != nil {
-		return nil, yamlfault.FromYAML(name, err)
+	file, err := yamlfault.Decode(name, data, &raw)
+	if err != nil {
+		return nil, err
 	}
 	v := validator{yamlfault.Collector{Name: name, File: file}}
 	cfg := &Config{Source: name, DuckDB: raw.DuckDB}

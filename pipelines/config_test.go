@@ -65,6 +65,8 @@ func TestConfigErrorsNameTheLine(t *testing.T) {
 		{"bad delivery", "entity: person", "entity: person\n        delivery: full", "line 17:", `delivery: "full" is not one of changes, whole`},
 		{"whole hourly", "cadence: nightly\n        entity: person", "cadence: hourly\n        entity: person\n        delivery: whole", "line 17:", "cadence must be nightly"},
 		{"guard without whole", "entity: person", "entity: person\n        shrink_guard: 0.5", "line 17:", "applies only to a feed with delivery: whole"},
+		// go-yaml v1.19.2 panics on a tagged scalar where a list goes (goccy/go-yaml#735).
+		{"tagged list", "entity: person", "entity: person\n        row_key: !!str patient_guid", "line 17:", "row_key: YAML tags such as !!str are not read in this file"},
 		{"guard out of range", "entity: person", "entity: person\n        delivery: whole\n        shrink_guard: 50", "line 18:", "shrink_guard: 50 must be between 0"},
 	}
 	for _, tt := range tests {

@@ -51,10 +51,15 @@ func FromYAML(name string, err error) error {
 // YAML tags (!!str, !x) are refused, at their line. None of our files needs one (a value
 // meant as text is quoted), and go-yaml v1.19.2, the latest release, panics on a tagged
 // scalar where a list is expected (goccy/go-yaml#735; fixed upstream, not yet released).
-// Any other panic of the library's decoder is returned as this file's error too: a typing
+// Any other panic of the library's parser or decoder is returned as this file's error too: a typing
 // slip in ccare.yaml must stop the job with a message, not crash the scheduler that
 // rereads it.
 func Decode(name string, data []byte, v any) (file *ast.File, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			file, err = nil, &Error{File: name, Msg: fmt.Sprintf("the YAML library could not decode this file (%v); check it against the documented example", r)}
+		}
+	}()
 	file, err = parser.ParseBytes(data, 0)
 	if err != nil {
 		return nil, FromYAML(name, err)
@@ -63,11 +68,6 @@ func Decode(name string, data []byte, v any) (file *ast.File, err error) {
 		return nil, &Error{File: name, Line: tag.GetToken().Position.Line, Field: fieldOf(tag.GetPath()),
 			Msg: fmt.Sprintf("YAML tags such as %s are not read in this file: write the value alone (in quotes to keep it as text)", tag.Start.Value)}
 	}
-	defer func() {
-		if r := recover(); r != nil {
-			file, err = nil, &Error{File: name, Msg: fmt.Sprintf("the YAML library could not decode this file (%v); check it against the documented example", r)}
-		}
-	}()
 	if err := yaml.UnmarshalWithOptions(data, v, yaml.DisallowUnknownField()); err != nil {
 		return nil, FromYAML(name, err)
 	}
@@ -76,14 +76,28 @@ func Decode(name string, data []byte, v any) (file *ast.File, err error) {
 
 // firstTag is the first tagged node of file, or nil.
 func firstTag(file *ast.File) *ast.TagNode {
+	var f tagFinder
 	for _, doc := range file.Docs {
-		for _, n := range ast.Filter(ast.TagType, doc) {
-			if tag, ok := n.(*ast.TagNode); ok && tag.GetToken() != nil {
-				return tag
-			}
+		if f.found == nil && doc != nil {
+			ast.Walk(&f, doc)
 		}
 	}
-	return nil
+	return f.found
+}
+
+// tagFinder is an ast.Visitor that keeps the first tag it meets. Unlike ast.Filter's, it
+// copes with the absent nodes the parser leaves (an empty file's document has no body).
+type tagFinder struct{ found *ast.TagNode }
+
+func (f *tagFinder) Visit(n ast.Node) ast.Visitor {
+	if n == nil || f.found != nil {
+		return nil
+	}
+	if tag, ok := n.(*ast.TagNode); ok && tag.GetToken() != nil {
+		f.found = tag
+		return nil
+	}
+	return f
 }
 
 // fieldOf is the field a YAML path names, as faults are reported: $.providers[2].feeds[0].name

@@ -68,10 +68,21 @@ func TestDecodeRefusesTagsAtTheirLine(t *testing.T) {
 		{"unknown field", "name: a\ncolour: blue\n", "ccare.yaml line 2: "},
 		{"broken YAML", "name: [a\n", "ccare.yaml line 1: "},
 		{"good", "name: a\ncodes: [x, y]\nfeeds:\n  - columns: [c]\n", ""},
+		// no tags to find, and nothing for the walk to trip on
+		{"empty", "", "-"},
+		{"only a comment", "# nothing yet\n", "-"},
+		{"empty documents", "---\n---\n", "-"},
+		{"a key with no value", "name:\ncodes:\n", "-"},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			var v file
 			f, err := Decode("ccare.yaml", []byte(tt.text), &v)
+			if tt.want == "-" {
+				if err != nil {
+					t.Fatalf("Decode: %v", err)
+				}
+				return
+			}
 			if tt.want == "" {
 				if err != nil || f == nil || v.Name != "a" || len(v.Codes) != 2 || len(v.Feeds) != 1 {
 					t.Fatalf("Decode: %v, %+v", err, v)

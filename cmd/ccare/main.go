@@ -14,6 +14,7 @@ import (
 	"os"
 	"os/signal"
 	"runtime/pprof"
+	"strings"
 	"syscall"
 
 	"github.com/spf13/cobra"
@@ -91,7 +92,45 @@ func newRoot(stdout, stderr io.Writer) *cobra.Command {
 		}
 	}
 	root.AddCommand(newDemo(g), newGenerate(g), newRun(g), newSQL(g), newQuarantine(g), newLinkage(g), newRuns(g), newStatus(g), newSchedule(g), newReport(g), newDocs(g), newBench(g))
+	// Runnable, so that its arguments are checked: an unknown command is a usage error
+	// rather than a page of help and success.
+	root.RunE = func(cmd *cobra.Command, _ []string) error { return cmd.Help() }
+	argumentsAreUsage(root)
 	return root
+}
+
+// argumentsAreUsage makes a wrong argument to c or any command under it (an unknown command,
+// one argument too many) a usage error, exit 2, as a bad flag is; cobra's own checks return
+// plain errors, which would exit 1, the code for a failed run.
+func argumentsAreUsage(c *cobra.Command) {
+	for _, sub := range c.Commands() {
+		argumentsAreUsage(sub)
+	}
+	check := c.Args
+	if check == nil {
+		// cobra's default, which it applies only while Args is unset: a command with
+		// subcommands under the root takes no unknown word.
+		check = func(cmd *cobra.Command, args []string) error {
+			if cmd.HasSubCommands() && !cmd.HasParent() && len(args) > 0 {
+				msg := fmt.Sprintf("unknown command %q for %q", args[0], cmd.CommandPath())
+				if s := cmd.SuggestionsFor(args[0]); len(s) > 0 {
+					msg += "; did you mean " + strings.Join(s, " or ") + "?"
+				}
+				return errors.New(msg)
+			}
+			return nil
+		}
+	}
+	c.Args = func(cmd *cobra.Command, args []string) error {
+		if err := check(cmd, args); err != nil {
+			var ue usageError
+			if errors.As(err, &ue) {
+				return err
+			}
+			return usageError{err}
+		}
+		return nil
+	}
 }
 
 // logger and progress: a terminal gets a progress display and warnings; --quiet and

@@ -114,6 +114,18 @@ func TestUsageAndConfigErrors(t *testing.T) {
 	if _, err := run(t, "runs", "--limit", "0"); !errors.As(err, &ue) {
 		t.Errorf("runs --limit 0: %v, want a usage error", err)
 	}
+	// cobra's own argument checks, which alone would exit 1 (a failed run)
+	for _, args := range [][]string{{"show"}, {"sq"}, {"demo", "extra"}, {"sql", "a", "b"}, {"runs", "x"}, {"quarantine", "list", "x", "y"}} {
+		if _, err := run(t, args...); !errors.As(err, &ue) {
+			t.Errorf("%s: %v, want a usage error", strings.Join(args, " "), err)
+		}
+	}
+	if _, err := run(t, "sq"); err == nil || !strings.Contains(err.Error(), "did you mean sql?") {
+		t.Errorf("sq: %v, want a suggestion of sql", err)
+	}
+	if out, err := run(t); err != nil || !strings.Contains(out, "Available Commands") {
+		t.Errorf("ccare alone: %v, want the help and no error", err)
+	}
 	bad := filepath.Join(t.TempDir(), "ccare.yaml")
 	_ = os.WriteFile(bad, []byte("warehouse: w\nlake: l\ninbox: i\nreports: r\nproviders:\n  - id: Bad_ID\n"), 0o644)
 	var ce *pipelines.ConfigError

@@ -108,8 +108,8 @@ func argumentsAreUsage(c *cobra.Command) {
 	}
 	check := c.Args
 	if check == nil {
-		// cobra's default, which it applies only while Args is unset: a command with
-		// subcommands under the root takes no unknown word.
+		// cobra's default, which it applies only while Args is unset: the root takes no
+		// word that is not one of its commands.
 		check = func(cmd *cobra.Command, args []string) error {
 			if cmd.HasSubCommands() && !cmd.HasParent() && len(args) > 0 {
 				msg := fmt.Sprintf("unknown command %q for %q", args[0], cmd.CommandPath())

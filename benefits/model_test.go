@@ -178,6 +178,9 @@ func TestParseErrors(t *testing.T) {
 			"hand.yaml line 4: assumptions.community_population: value, low and high must be finite and below 1e+15"},
 		{"no source", strings.Replace(handWorked, "high: 1, source: s}", "high: 1, source: \"\"}", 1),
 			"hand.yaml line 13: assumptions.optimism_bias.source: is required"},
+		// go-yaml v1.19.2 panics on a tagged scalar where a list goes (goccy/go-yaml#735)
+		{"tagged schedule", strings.Replace(handWorked, "by_year: [5000, 1000, 1000]", "by_year: !!str 5000", 1),
+			"hand.yaml line 16: by_year: YAML tags such as !!str are not read in this file"},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			_, err := Parse("hand.yaml", []byte(tt.edit))

@@ -52,8 +52,8 @@ func FromYAML(name string, err error) error {
 // meant as text is quoted), and go-yaml v1.19.2, the latest release, panics on a tagged
 // scalar where a list is expected (goccy/go-yaml#735; fixed upstream, not yet released).
 // Any other panic of the library's parser or decoder is returned as this file's error
-// too: a typing slip in ccare.yaml must stop the job with a message, not crash the
-// scheduler that rereads it.
+// too: a typing slip in ccare.yaml must stop the command with a message naming the file,
+// not a Go stack trace.
 func Decode(name string, data []byte, v any) (file *ast.File, err error) {
 	defer func() {
 		if r := recover(); r != nil {

@@ -79,15 +79,8 @@ func TestHourlyMergesItsBatch(t *testing.T) {
 	hourly, full := t.TempDir(), t.TempDir()
 	var cfgs [2]*pipelines.Config
 	for i, dir := range []string{hourly, full} {
-		copyTree(t, filepath.Join(gen1, "inbox"), filepath.Join(dir, "inbox"))
-		cfg, err := pipelines.DemoConfig(dir)
-		if err != nil {
-			t.Fatal(err)
-		}
+		cfg := afterFirstNight(ctx, t, filepath.Join(gen1, "inbox"), dir)
 		cfgs[i] = cfg
-		if _, err := pipelines.Run(ctx, cfg, pipelines.RunOptions{Job: "nightly"}); err != nil {
-			t.Fatal(err)
-		}
 		dropHourly(t, gen2, dir, hourlyFeeds(t, cfg))
 		addNewPatients(t, dir)
 	}
@@ -381,15 +374,8 @@ func TestHourlyFilesOfADay(t *testing.T) {
 	var cfgs [2]*pipelines.Config
 	for i, gen := range []string{whole, hours} {
 		dir := t.TempDir()
-		copyTree(t, filepath.Join(first, "inbox"), filepath.Join(dir, "inbox"))
-		cfg, err := pipelines.DemoConfig(dir)
-		if err != nil {
-			t.Fatal(err)
-		}
+		cfg := afterFirstNight(ctx, t, filepath.Join(first, "inbox"), dir)
 		cfgs[i] = cfg
-		if _, err := pipelines.Run(ctx, cfg, pipelines.RunOptions{Job: "nightly"}); err != nil {
-			t.Fatal(err)
-		}
 		feeds := hourlyFeeds(t, cfg)
 		dropHourly(t, gen, dir, feeds)
 		res, err := pipelines.Run(ctx, cfg, pipelines.RunOptions{Job: "hourly"})
@@ -498,4 +484,19 @@ func TestHourlyFilesOfADay(t *testing.T) {
 		t.Errorf("quarantined records without their provenance: %.300s", got)
 	}
 	t.Logf("%d hourly files landed; %d records", len(files), len(readCSV(t, filepath.Join(hours, "truth", "records.csv"))))
+}
+
+// afterFirstNight is the demo configuration for a warehouse under dir whose inbox is a copy
+// of inbox, after its first nightly run.
+func afterFirstNight(ctx context.Context, t *testing.T, inbox, dir string) *pipelines.Config {
+	t.Helper()
+	copyTree(t, inbox, filepath.Join(dir, "inbox"))
+	cfg, err := pipelines.DemoConfig(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := pipelines.Run(ctx, cfg, pipelines.RunOptions{Job: "nightly"}); err != nil {
+		t.Fatal(err)
+	}
+	return cfg
 }
